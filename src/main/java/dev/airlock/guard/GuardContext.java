@@ -1,0 +1,32 @@
+package dev.airlock.guard;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** What a guard may do besides returning its verdict. One context per call. */
+public interface GuardContext {
+
+  /**
+   * Tells the waiting client what is going on: a {@code notifications/progress} when the call
+   * carries a progress token, an SSE keep-alive otherwise. Safe to call from any thread.
+   */
+  void progress(String message);
+
+  /**
+   * Runs {@code action} once if the client withdraws the call: {@code notifications/cancelled},
+   * session ended, or connection dropped. Runs at once if it already has.
+   */
+  void onWithdrawn(Runnable action);
+
+  /**
+   * Sends a call to the upstream outside the normal flow and completes with its JSON-RPC {@code
+   * result}: for calls whose answer Airlock owns (tasks).
+   */
+  CompletionStage<ObjectNode> callUpstream(ToolCall call);
+
+  /** Shares a value with later guards and with the call's observers (audit, metrics). */
+  <T> void put(Class<T> type, T value);
+
+  <T> Optional<T> get(Class<T> type);
+}

@@ -1,0 +1,39 @@
+package dev.airlock.testing;
+
+import dev.airlock.embedded.EmbeddedInfrastructure;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Starts one real PostgreSQL and one real Kafka broker for the whole test run (JVM-wide), and
+ * points every {@code @QuarkusTest} at them.
+ */
+public class EmbeddedServices implements QuarkusTestResourceLifecycleManager {
+
+  private static EmbeddedInfrastructure infrastructure;
+
+  public static synchronized EmbeddedInfrastructure infrastructure() {
+    if (infrastructure == null) {
+      try {
+        Path dir = Files.createTempDirectory(Path.of("target"), "embedded-");
+        infrastructure = new EmbeddedInfrastructure(dir, 0, 0).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::close));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return infrastructure;
+  }
+
+  @Override
+  public Map<String, String> start() {
+    return infrastructure().config();
+  }
+
+  @Override
+  public void stop() {
+    // Shared by every test class in this JVM; stopped by the shutdown hook.
+  }
+}
