@@ -1,0 +1,63 @@
+package dev.airlock.relay;
+
+import dev.airlock.guard.CallObserver;
+import dev.airlock.guard.CallRecord;
+import dev.airlock.guard.GuardChain;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** What every client session needs from the application: the chain, catalog, observers. */
+@ApplicationScoped
+public class Relay {
+
+  private static final Logger LOG = Logger.getLogger(Relay.class);
+
+  private final GuardChain chain;
+  private final ToolCatalog catalog;
+  private final RelayConfig config;
+  private final Sessions sessions;
+  private final List<CallObserver> observers;
+
+  @Inject
+  public Relay(
+      GuardChain chain,
+      ToolCatalog catalog,
+      RelayConfig config,
+      Sessions sessions,
+      Instance<CallObserver> observers) {
+    this.chain = chain;
+    this.catalog = catalog;
+    this.config = config;
+    this.sessions = sessions;
+    this.observers = observers.stream().toList();
+  }
+
+  GuardChain chain() {
+    return chain;
+  }
+
+  ToolCatalog catalog() {
+    return catalog;
+  }
+
+  RelayConfig config() {
+    return config;
+  }
+
+  Sessions sessions() {
+    return sessions;
+  }
+
+  void observe(CallRecord record) {
+    for (CallObserver observer : observers) {
+      try {
+        observer.onCallFinished(record);
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "Call observer %s failed", observer.getClass().getSimpleName());
+      }
+    }
+  }
+}

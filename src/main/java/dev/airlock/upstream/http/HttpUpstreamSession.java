@@ -1,0 +1,376 @@
+package dev.airlock.upstream.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.sse.SseDecoder;
+import dev.airlock.upstream.UpstreamException;
+import dev.airlock.upstream.UpstreamListener;
+import dev.airlock.upstream.UpstreamSession;
+import dev.airlock.upstream.UpstreamStream;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/** One MCP session with a Streamable HTTP upstream. */
+final class HttpUpstreamSession implements UpstreamSession {
+
+  private static final Logger LOG = Logger.getLogger(HttpUpstreamSession.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_EVENT_CHARS = 16 * 1024 * 1024;
+  private static final int MAX_SERVER_STREAM_RECONNECTS = 50;
+
+  private final HttpUpstream upstream;
+  private final UpstreamListener listener;
+  private volatile String sessionId;
+  private volatile boolean closed;
+  private volatile HttpClientRequest serverStream;
+  private volatile String lastServerEventId;
+  private int serverStreamReconnects;
+
+  HttpUpstreamSession(HttpUpstream upstream, UpstreamListener listener) {
+    this.upstream = upstream;
+    this.listener = listener;
+  }
+
+  @Override
+  public void request(ObjectNode request, String protocolVersion, UpstreamStream stream) {
+    JsonNode id = request.get("id");
+    Exchange exchange = new Exchange(id, stream);
+    long timer =
+        upstream
+            .vertx()
+            .setTimer(
+                upstream.requestTimeout().toMillis(),
+                t ->
+                    exchange.fail(
+                        new UpstreamException(
+                            upstream.name(),
+                            "no response within " + upstream.requestTimeout().toSeconds() + " s")));
+    exchange.onDone(() -> upstream.vertx().cancelTimer(timer));
+    post(request, protocolVersion)
+        .onSuccess(response -> handleResponse(response, exchange))
+        .onFailure(error -> exchange.fail(unreachable(error)));
+  }
+
+  private io.vertx.core.Future<HttpClientResponse> post(ObjectNode message, String version) {
+    RequestOptions options = options(HttpMethod.POST, version);
+    options.putHeader("Content-Type", "application/json");
+    options.putHeader("Accept", "application/json, text/event-stream");
+    Buffer body = Buffer.buffer(message.toString());
+    return upstream
+        .client()
+        .request(options)
+        .compose(
+            req -> {
+              exchangeRequestHook(req);
+              return req.send(body);
+            });
+  }
+
+  private void exchangeRequestHook(HttpClientRequest req) {
+    req.exceptionHandler(e -> LOG.debugf("upstream %s request error: %s", upstream.name(), e));
+  }
+
+  private RequestOptions options(HttpMethod method, String protocolVersion) {
+    RequestOptions options =
+        new RequestOptions().setMethod(method).setAbsoluteURI(upstream.uri().toString());
+    upstream.headers().forEach(options::putHeader);
+    String sid = sessionId;
+    if (sid != null) {
+      options.putHeader("Mcp-Session-Id", sid);
+    }
+    if (protocolVersion != null) {
+      options.putHeader("MCP-Protocol-Version", protocolVersion);
+    }
+    return options;
+  }
+
+  private void handleResponse(HttpClientResponse response, Exchange exchange) {
+    String sid = response.getHeader("Mcp-Session-Id");
+    if (sid != null && sessionId == null) {
+      sessionId = sid;
+    }
+    int status = response.statusCode();
+    if (status == 202) {
+      exchange.end();
+      response.end();
+      return;
+    }
+    if (status == 404 && sessionId != null) {
+      listener.onSessionEnded("upstream session expired");
+      exchange.fail(new UpstreamException(upstream.name(), "session not found (404)", 404, null));
+      return;
+    }
+    if (status >= 300) {
+      response
+          .body()
+          .onComplete(
+              body ->
+                  exchange.fail(
+                      new UpstreamException(
+                          upstream.name(),
+                          "HTTP " + status + describeBody(body.succeeded() ? body.result() : null),
+                          status,
+                          null)));
+      return;
+    }
+    String type = contentType(response.headers());
+    if (type.startsWith("text/event-stream")) {
+      streamEvents(response, exchange);
+    } else {
+      response
+          .body()
+          .onSuccess(body -> deliverJson(body, exchange))
+          .onFailure(error -> exchange.fail(unreachable(error)));
+    }
+  }
+
+  private void streamEvents(HttpClientResponse response, Exchange exchange) {
+    SseDecoder decoder =
+        new SseDecoder(
+            event -> {
+              if (event.retry() != null) {
+                exchange.stream.onRetryHint(event.retry());
+              }
+              if (event.data() == null || event.data().isBlank()) {
+                return;
+              }
+              ObjectNode message = parse(event.data());
+              if (message == null) {
+                exchange.fail(
+                    new UpstreamException(upstream.name(), "sent an SSE event that is not JSON"));
+                return;
+              }
+              exchange.message(message);
+            },
+            MAX_EVENT_CHARS);
+    response.handler(
+        chunk -> {
+          try {
+            decoder.feed(chunk.getBytes());
+          } catch (RuntimeException e) {
+            exchange.fail(new UpstreamException(upstream.name(), e.getMessage()));
+            response.request().reset();
+          }
+        });
+    response.exceptionHandler(error -> exchange.fail(unreachable(error)));
+    response.endHandler(v -> exchange.end());
+    exchange.onDone(
+        () -> {
+          if (!exchange.ended.get()) {
+            response.request().reset();
+          }
+        });
+  }
+
+  private void deliverJson(Buffer body, Exchange exchange) {
+    if (body.length() == 0) {
+      exchange.end();
+      return;
+    }
+    try {
+      JsonNode node = JSON.readTree(body.getBytes());
+      if (node instanceof ObjectNode object) {
+        exchange.message(object);
+      } else if (node != null && node.isArray()) {
+        node.forEach(
+            element -> {
+              if (element instanceof ObjectNode object) {
+                exchange.message(object);
+              }
+            });
+      }
+      exchange.end();
+    } catch (java.io.IOException e) {
+      exchange.fail(new UpstreamException(upstream.name(), "answered with invalid JSON"));
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> send(ObjectNode message, String protocolVersion) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    post(message, protocolVersion)
+        .onSuccess(
+            response -> {
+              int status = response.statusCode();
+              response.body();
+              if (status == 404 && sessionId != null) {
+                listener.onSessionEnded("upstream session expired");
+              }
+              if (status >= 300) {
+                done.completeExceptionally(
+                    new UpstreamException(upstream.name(), "HTTP " + status, status, null));
+              } else {
+                done.complete(null);
+              }
+            })
+        .onFailure(error -> done.completeExceptionally(unreachable(error)));
+    return done;
+  }
+
+  @Override
+  public void openServerStream(String protocolVersion) {
+    if (closed || sessionId == null) {
+      return;
+    }
+    RequestOptions options = options(HttpMethod.GET, protocolVersion);
+    options.putHeader("Accept", "text/event-stream");
+    if (lastServerEventId != null) {
+      options.putHeader("Last-Event-ID", lastServerEventId);
+    }
+    upstream
+        .client()
+        .request(options)
+        .onSuccess(
+            req -> {
+              serverStream = req;
+              req.send()
+                  .onSuccess(response -> onServerStream(response, protocolVersion))
+                  .onFailure(error -> reconnectServerStream(protocolVersion));
+            })
+        .onFailure(error -> reconnectServerStream(protocolVersion));
+  }
+
+  private void onServerStream(HttpClientResponse response, String protocolVersion) {
+    if (response.statusCode() != 200
+        || !contentType(response.headers()).startsWith("text/event-stream")) {
+      // 405: this upstream offers no standalone stream, which the specification allows.
+      response.body();
+      if (response.statusCode() == 404) {
+        listener.onSessionEnded("upstream session expired");
+      }
+      return;
+    }
+    serverStreamReconnects = 0;
+    SseDecoder decoder =
+        new SseDecoder(
+            event -> {
+              if (event.id() != null) {
+                lastServerEventId = event.id();
+              }
+              if (event.data() == null || event.data().isBlank()) {
+                return;
+              }
+              ObjectNode message = parse(event.data());
+              if (message != null) {
+                listener.onUnsolicited(message);
+              }
+            },
+            MAX_EVENT_CHARS);
+    response.handler(chunk -> decoder.feed(chunk.getBytes()));
+    response.exceptionHandler(error -> reconnectServerStream(protocolVersion));
+    response.endHandler(v -> reconnectServerStream(protocolVersion));
+  }
+
+  private void reconnectServerStream(String protocolVersion) {
+    if (closed || ++serverStreamReconnects > MAX_SERVER_STREAM_RECONNECTS) {
+      return;
+    }
+    long delay = Math.min(30_000, 250L << Math.min(serverStreamReconnects, 7));
+    upstream.vertx().setTimer(delay, t -> openServerStream(protocolVersion));
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    HttpClientRequest stream = serverStream;
+    if (stream != null) {
+      stream.reset();
+    }
+    if (sessionId != null) {
+      upstream
+          .client()
+          .request(options(HttpMethod.DELETE, null))
+          .compose(HttpClientRequest::send)
+          .onSuccess(HttpClientResponse::body);
+    }
+  }
+
+  private UpstreamException unreachable(Throwable error) {
+    if (error instanceof UpstreamException upstreamError) {
+      return upstreamError;
+    }
+    String message =
+        error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    return new UpstreamException(
+        upstream.name(), "unreachable at " + upstream.uri() + ": " + message, 0, error);
+  }
+
+  private static String contentType(MultiMap headers) {
+    String type = headers.get("Content-Type");
+    return type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String describeBody(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return "";
+    }
+    String text = body.toString();
+    return ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
+  }
+
+  private static ObjectNode parse(String data) {
+    try {
+      JsonNode node = JSON.readTree(data);
+      return node instanceof ObjectNode object ? object : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** One request and what it is waiting for; ends exactly once. */
+  private static final class Exchange {
+    private final JsonNode id;
+    private final UpstreamStream stream;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final java.util.List<Runnable> onDone =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Exchange(JsonNode id, UpstreamStream stream) {
+      this.id = id;
+      this.stream = stream;
+    }
+
+    void onDone(Runnable action) {
+      onDone.add(action);
+    }
+
+    void message(ObjectNode message) {
+      if (done.get()) {
+        return;
+      }
+      stream.onMessage(message);
+      boolean isFinal = id != null && dev.airlock.jsonrpc.JsonRpc.isResponseTo(message, id);
+      if (isFinal) {
+        end();
+      }
+    }
+
+    void end() {
+      if (done.compareAndSet(false, true)) {
+        ended.set(true);
+        stream.onEnd();
+        onDone.forEach(Runnable::run);
+      }
+    }
+
+    void fail(UpstreamException error) {
+      if (done.compareAndSet(false, true)) {
+        stream.onError(error);
+        onDone.forEach(Runnable::run);
+      }
+    }
+  }
+}
