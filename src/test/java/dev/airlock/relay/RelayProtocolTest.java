@@ -1,0 +1,330 @@
+package dev.airlock.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.upstream.Upstreams;
+import dev.airlock.upstream.http.HttpUpstream;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The relay's own logic against a scripted upstream that records what it receives. */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RelayProtocolTest {
+
+  private static final String BOTH = "application/json, text/event-stream";
+
+  @Inject Upstreams upstreams;
+  @Inject Vertx vertx;
+
+  @TestHTTPResource("/mcp/scripted")
+  URL endpoint;
+
+  private ScriptedUpstream upstream;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  void startUpstream() throws Exception {
+    upstream = new ScriptedUpstream(vertx);
+    upstreams.register(
+        new HttpUpstream(
+            "scripted",
+            upstream.url(),
+            Map.of(),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            vertx));
+    upstreams.register(
+        new HttpUpstream(
+            "unreachable",
+            "http://127.0.0.1:9/mcp",
+            Map.of(),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(1),
+            vertx));
+  }
+
+  @AfterAll
+  void stopUpstream() {
+    upstream.close();
+  }
+
+  @BeforeEach
+  void clear() {
+    upstream.received.clear();
+  }
+
+  @Test
+  void initializeGivesAnAirlockSessionIdNotTheUpstreams() throws Exception {
+    // When
+    HttpResponse<String> response = post(null, initialize(1));
+
+    // Then
+    String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(session).isNotEqualTo(ScriptedUpstream.UPSTREAM_SESSION).hasSize(32);
+    assertThat(json(response.body()).path("result").path("protocolVersion").asText())
+        .isEqualTo("2025-11-25");
+  }
+
+  @Test
+  void clientIdsAreRemappedUpstreamAndRestoredOnTheWayBack() throws Exception {
+    // Given
+    String session = open();
+
+    // When
+    HttpResponse<String> response = post(session, call("\"client-id-7\"", "echo", "{\"x\":1}"));
+
+    // Then
+    assertThat(json(response.body()).get("id").asText()).isEqualTo("client-id-7");
+    ObjectNode seen = lastReceived("tools/call");
+    assertThat(seen.get("id").isNumber()).isTrue();
+    assertThat(seen.path("params").path("arguments").path("x").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void serverToClientRequestsGetAirlockIdsAndTheAnswerReachesTheUpstreamWithTheOriginalId()
+      throws Exception {
+    // Given
+    String session = open();
+    HttpRequest ask =
+        request(session).POST(HttpRequest.BodyPublishers.ofString(call("5", "ask", "{}"))).build();
+    var pending = http.sendAsync(ask, HttpResponse.BodyHandlers.ofLines());
+    var lines = pending.get(10, java.util.concurrent.TimeUnit.SECONDS).body().iterator();
+    JsonNode samplingRequest = null;
+    for (int i = 0; i < 50 && lines.hasNext() && samplingRequest == null; i++) {
+      String line = lines.next();
+      if (line.startsWith("data: ") && line.contains("sampling/createMessage")) {
+        samplingRequest = json(line.substring(6));
+      }
+    }
+    assertThat(samplingRequest).isNotNull();
+    assertThat(samplingRequest.get("id").asText()).startsWith("airlock-");
+
+    // When
+    HttpResponse<String> answer =
+        post(
+            session,
+            "{\"jsonrpc\":\"2.0\",\"id\":\""
+                + samplingRequest.get("id").asText()
+                + "\",\"result\":{\"role\":\"assistant\"}}");
+
+    // Then
+    assertThat(answer.statusCode()).isEqualTo(202);
+    ObjectNode forwarded =
+        upstream.received.stream().filter(m -> !m.has("method")).reduce((a, b) -> b).orElseThrow();
+    assertThat(forwarded.get("id").asInt()).isEqualTo(1);
+    String rest = "";
+    for (int i = 0; i < 50 && lines.hasNext(); i++) {
+      rest += lines.next();
+    }
+    assertThat(rest).contains("\"id\":5").contains("sampled");
+  }
+
+  @Test
+  void notificationsAreAcceptedWith202() throws Exception {
+    String session = open();
+    HttpResponse<String> response =
+        post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/roots/list_changed\"}");
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(lastReceived("notifications/roots/list_changed")).isNotNull();
+  }
+
+  @Test
+  void deleteEndsBothSidesAndTheSessionIsThenUnknown() throws Exception {
+    // Given
+    String session = open();
+
+    // When
+    HttpResponse<String> deleted =
+        http.send(request(session).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+    // Then
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    assertThat(upstream.deletes).contains(ScriptedUpstream.UPSTREAM_SESSION);
+    assertThat(post(session, call("2", "echo", "{}")).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void unknownSessionIs404AndMissingSessionIs400() throws Exception {
+    assertThat(post("0123456789abcdef0123456789abcdef", call("1", "echo", "{}")).statusCode())
+        .isEqualTo(404);
+    assertThat(post(null, call("1", "echo", "{}")).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void acceptMustListJsonAndEventStream() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint.toURI())
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(initialize(1)))
+            .build();
+    assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(406);
+  }
+
+  @Test
+  void malformedJsonIsAParseError() throws Exception {
+    HttpResponse<String> response = post(null, "{not json");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response.body()).path("error").path("code").asInt()).isEqualTo(-32700);
+  }
+
+  @Test
+  void jsonThatIsNotJsonRpcIsAnInvalidRequest() throws Exception {
+    HttpResponse<String> response = post(null, "{\"hello\":\"world\"}");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response.body()).path("error").path("code").asInt()).isEqualTo(-32600);
+  }
+
+  @Test
+  void unknownUpstreamIs404NamingTheConfiguredOnes() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(endpoint.toString().replace("/scripted", "/nope")))
+            .header("Content-Type", "application/json")
+            .header("Accept", BOTH)
+            .POST(HttpRequest.BodyPublishers.ofString(initialize(1)))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(json(response.body()).path("error").path("message").asText())
+        .contains("'nope'")
+        .contains("scripted");
+  }
+
+  @Test
+  void oversizedBodyIs413() throws Exception {
+    String big =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
+            + "x".repeat(5 * 1024 * 1024)
+            + "\"}}";
+    assertThat(post(null, big).statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void unsupportedProtocolVersionHeaderIs400() throws Exception {
+    String session = open();
+    HttpRequest request =
+        request(session)
+            .setHeader("MCP-Protocol-Version", "1999-01-01")
+            .POST(HttpRequest.BodyPublishers.ofString(call("1", "echo", "{}")))
+            .build();
+    assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void foreignOriginIs403() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint.toURI())
+            .header("Content-Type", "application/json")
+            .header("Accept", BOTH)
+            .header("Origin", "http://evil.example")
+            .POST(HttpRequest.BodyPublishers.ofString(initialize(1)))
+            .build();
+    assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void hungUpstreamGivesAClearErrorWithinItsTimeout() throws Exception {
+    String session = open();
+    HttpResponse<String> response = post(session, call("9", "hang", "{}"));
+    JsonNode error =
+        json(response
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("{") || l.startsWith("data: {"))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .replaceFirst("^data: ", ""))
+            .path("error");
+    assertThat(error.path("message").asText()).contains("scripted").contains("no response within");
+  }
+
+  @Test
+  void unreachableUpstreamNamesItselfAndWhy() throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(endpoint.toString().replace("/scripted", "/unreachable")))
+            .header("Content-Type", "application/json")
+            .header("Accept", BOTH)
+            .POST(HttpRequest.BodyPublishers.ofString(initialize(1)))
+            .build();
+    JsonNode body = json(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    assertThat(body.path("error").path("message").asText())
+        .contains("unreachable")
+        .contains("127.0.0.1:9");
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private String open() throws Exception {
+    HttpResponse<String> response = post(null, initialize(1));
+    String session = response.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+    return session;
+  }
+
+  private HttpRequest.Builder request(String session) throws Exception {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(endpoint.toURI())
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json")
+            .header("Accept", BOTH);
+    if (session != null) {
+      builder.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
+    }
+    return builder;
+  }
+
+  private HttpResponse<String> post(String session, String body) throws Exception {
+    return http.send(
+        request(session).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private ObjectNode lastReceived(String method) {
+    return upstream.received.stream()
+        .filter(m -> method.equals(m.path("method").asText()))
+        .reduce((a, b) -> b)
+        .orElse(null);
+  }
+
+  private static String initialize(int id) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"sampling\":{}},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}";
+  }
+
+  private static String call(String id, String tool, String arguments) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":"
+        + id
+        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+        + tool
+        + "\",\"arguments\":"
+        + arguments
+        + "}}";
+  }
+
+  private static JsonNode json(String text) throws Exception {
+    return ScriptedUpstream.JSON.readTree(text);
+  }
+}

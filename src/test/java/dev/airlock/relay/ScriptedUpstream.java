@@ -1,0 +1,145 @@
+package dev.airlock.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A scripted MCP upstream for the relay's own logic (id mapping, sessions, errors): it records
+ * every message it receives and answers a few fixed tools. Protocol conformance is tested against
+ * real servers elsewhere; this one exists to observe what the relay sends.
+ */
+final class ScriptedUpstream implements AutoCloseable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String UPSTREAM_SESSION = "upstream-session-1";
+
+  final List<ObjectNode> received = new CopyOnWriteArrayList<>();
+  final List<String> deletes = new CopyOnWriteArrayList<>();
+  private final HttpServer server;
+  private volatile HttpServerResponse waitingForSampling;
+  private volatile JsonNode waitingId;
+
+  ScriptedUpstream(Vertx vertx) throws Exception {
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  if (request.method().name().equals("DELETE")) {
+                    deletes.add(request.getHeader("Mcp-Session-Id"));
+                    request.response().setStatusCode(200).end();
+                    return;
+                  }
+                  if (request.method().name().equals("GET")) {
+                    request.response().setStatusCode(405).end();
+                    return;
+                  }
+                  request.body(
+                      body -> {
+                        try {
+                          handle(
+                              (ObjectNode) JSON.readTree(body.result().getBytes()),
+                              request.response());
+                        } catch (Exception e) {
+                          request.response().setStatusCode(500).end();
+                        }
+                      });
+                })
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.actualPort() + "/mcp";
+  }
+
+  private void handle(ObjectNode message, HttpServerResponse response) {
+    received.add(message);
+    String method = message.path("method").asText(null);
+    if (method == null) {
+      // The client's answer to our sampling request: finish the waiting tool call.
+      HttpServerResponse waiting = waitingForSampling;
+      response.setStatusCode(202).end();
+      if (waiting != null) {
+        ObjectNode result = JSON.createObjectNode();
+        result.putArray("content").addObject().put("type", "text").put("text", "sampled");
+        waiting.end(sse(rpcResult(waitingId, result)));
+      }
+      return;
+    }
+    if (!message.has("id")) {
+      response.setStatusCode(202).end();
+      return;
+    }
+    JsonNode id = message.get("id");
+    ObjectNode result = JSON.createObjectNode();
+    switch (method) {
+      case "initialize" -> {
+        result.put("protocolVersion", message.path("params").path("protocolVersion").asText());
+        result.putObject("capabilities").putObject("tools");
+        result.putObject("serverInfo").put("name", "scripted").put("version", "1");
+        response.putHeader("Mcp-Session-Id", UPSTREAM_SESSION);
+        json(response, rpcResult(id, result));
+      }
+      case "tools/list" -> {
+        ObjectNode tool = result.putArray("tools").addObject();
+        tool.put("name", "echo");
+        tool.putObject("inputSchema").put("type", "object");
+        tool.putObject("annotations").put("readOnlyHint", true);
+        json(response, rpcResult(id, result));
+      }
+      case "tools/call" -> {
+        String tool = message.path("params").path("name").asText();
+        if (tool.equals("ask")) {
+          waitingForSampling = response;
+          waitingId = id;
+          response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+          ObjectNode sampling = JSON.createObjectNode();
+          sampling.put("jsonrpc", "2.0").put("id", 1).put("method", "sampling/createMessage");
+          sampling.putObject("params").put("maxTokens", 5);
+          response.write(sse(sampling));
+        } else if (tool.equals("hang")) {
+          // never answers: the relay's timeout must
+        } else {
+          result
+              .putArray("content")
+              .addObject()
+              .put("type", "text")
+              .put("text", "echo " + message.path("params").path("arguments"));
+          json(response, rpcResult(id, result));
+        }
+      }
+      default -> json(response, rpcResult(id, result));
+    }
+  }
+
+  private static ObjectNode rpcResult(JsonNode id, ObjectNode result) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("jsonrpc", "2.0");
+    root.set("id", id);
+    root.set("result", result);
+    return root;
+  }
+
+  private static void json(HttpServerResponse response, ObjectNode body) {
+    response.putHeader("Content-Type", "application/json").end(body.toString());
+  }
+
+  private static String sse(ObjectNode message) {
+    return "event: message\ndata: " + message + "\n\n";
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
