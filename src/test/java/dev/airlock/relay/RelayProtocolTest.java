@@ -158,7 +158,10 @@ class RelayProtocolTest {
 
     // Then
     assertThat(deleted.statusCode()).isEqualTo(200);
-    assertThat(upstream.deletes).contains(ScriptedUpstream.UPSTREAM_SESSION);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(upstream.deletes).contains(ScriptedUpstream.UPSTREAM_SESSION));
     assertThat(post(session, call("2", "echo", "{}")).statusCode()).isEqualTo(404);
   }
 
