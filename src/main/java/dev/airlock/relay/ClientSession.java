@@ -122,6 +122,60 @@ final class ClientSession implements UpstreamListener {
   }
 
   private void onToolCall(ObjectNode request, ResponseChannel channel) {
+    if (!relay.catalog().knows(upstreamName)) {
+      // Guards judge a call by the tool's annotations and schema: learn them once per upstream
+      // when the client called a tool without listing first.
+      listToolsDirectly()
+          .whenComplete(
+              (tools, error) -> {
+                if (tools != null) {
+                  relay.catalog().learn(upstreamName, tools);
+                } else {
+                  relay.catalog().learn(upstreamName, JsonRpc.JSON.createArrayNode());
+                }
+                judgeToolCall(request, channel);
+              });
+      return;
+    }
+    judgeToolCall(request, channel);
+  }
+
+  private CompletionStage<ArrayNode> listToolsDirectly() {
+    CompletableFuture<ArrayNode> tools = new CompletableFuture<>();
+    long upstreamId = nextUpstreamId.getAndIncrement();
+    ObjectNode request = JsonRpc.JSON.createObjectNode();
+    request.put("jsonrpc", "2.0").put("id", upstreamId).put("method", "tools/list");
+    request.putObject("params");
+    LongNode expected = LongNode.valueOf(upstreamId);
+    upstream.request(
+        request,
+        protocolVersion,
+        new UpstreamStream() {
+          @Override
+          public void onMessage(ObjectNode message) {
+            if (JsonRpc.isResponseTo(message, expected)) {
+              JsonNode list = message.path("result").get("tools");
+              tools.complete(
+                  list instanceof ArrayNode array ? array : JsonRpc.JSON.createArrayNode());
+            } else {
+              onUnsolicited(message);
+            }
+          }
+
+          @Override
+          public void onEnd() {
+            tools.complete(null);
+          }
+
+          @Override
+          public void onError(UpstreamException error) {
+            tools.complete(null);
+          }
+        });
+    return tools;
+  }
+
+  private void judgeToolCall(ObjectNode request, ResponseChannel channel) {
     JsonNode clientId = request.get("id");
     JsonNode params = request.get("params");
     if (!(params instanceof ObjectNode paramsObject) || !params.path("name").isTextual()) {

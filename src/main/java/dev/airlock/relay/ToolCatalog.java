@@ -27,6 +27,11 @@ public class ToolCatalog {
     }
   }
 
+  /** Whether this upstream's tools have been seen since start. */
+  public boolean knows(String upstream) {
+    return byUpstream.containsKey(upstream);
+  }
+
   /** The whole definition ({@code name}, {@code inputSchema}, {@code annotations}, ...). */
   public Optional<JsonNode> definition(String upstream, String tool) {
     Map<String, JsonNode> definitions = byUpstream.get(upstream);
