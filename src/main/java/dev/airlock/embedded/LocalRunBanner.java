@@ -19,8 +19,8 @@ public class LocalRunBanner {
   @ConfigProperty(name = "quarkus.http.port")
   int port;
 
-  @ConfigProperty(name = "airlock.grants.demo-key.value", defaultValue = "")
-  String demoKey;
+  @ConfigProperty(name = "airlock.grants.demo-key.value")
+  java.util.Optional<String> demoKey;
 
   void onStart(@Observes StartupEvent event) {
     if (!enabled) {
@@ -33,9 +33,8 @@ public class LocalRunBanner {
     for (String name : upstreams.names()) {
       out.append(" MCP endpoint   ").append(base).append("/mcp/").append(name).append('\n');
     }
-    if (!demoKey.isEmpty()) {
-      out.append(" Agent key      Authorization: Bearer ").append(demoKey).append('\n');
-    }
+    demoKey.ifPresent(
+        key -> out.append(" Agent key      Authorization: Bearer ").append(key).append('\n'));
     out.append(" Reviewer queue ")
         .append(base)
         .append("/queue  (reviewer/reviewer, admin/admin)\n");
