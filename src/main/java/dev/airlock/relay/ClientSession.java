@@ -104,12 +104,37 @@ final class ClientSession implements UpstreamListener {
       onToolCall(request, channel);
       return;
     }
+    if (method.startsWith("tasks/") && answerOwnedTask(method, request, channel)) {
+      return;
+    }
     if (method.equals("initialize")) {
       negotiateDown(request);
     }
     InFlight inFlight = new InFlight(request.get("id"), channel, null, null);
     byClientId.put(JsonRpc.idKey(inFlight.clientId), inFlight);
     forward(request, inFlight);
+  }
+
+  private boolean answerOwnedTask(String method, ObjectNode request, ResponseChannel channel) {
+    JsonNode params = request.get("params");
+    ObjectNode paramsObject =
+        params instanceof ObjectNode object ? object : JsonRpc.JSON.createObjectNode();
+    for (OwnedTasks owner : relay.ownedTasks()) {
+      var answer = owner.handle(method, paramsObject, id);
+      if (answer.isPresent()) {
+        JsonNode clientId = request.get("id");
+        answer
+            .get()
+            .whenComplete(
+                (result, error) ->
+                    channel.finish(
+                        error == null
+                            ? JsonRpc.result(clientId, result)
+                            : JsonRpc.error(clientId, JsonRpc.INVALID_PARAMS, rootMessage(error))));
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Airlock serves up to {@link ProtocolVersions#LATEST}; ask the upstream for no newer one. */
@@ -505,7 +530,38 @@ final class ClientSession implements UpstreamListener {
         return false;
       }
       protocolVersion = negotiated;
+      if (!relay.ownedTasks().isEmpty() && negotiated.compareTo("2025-11-25") >= 0) {
+        advertiseTasks(response);
+      }
       return true;
+    }
+
+    /** Airlock answers task-augmented tools/call itself (approvals), so it offers tasks. */
+    private void advertiseTasks(ObjectNode response) {
+      JsonNode capabilities = response.path("result").get("capabilities");
+      if (capabilities instanceof ObjectNode object) {
+        ObjectNode tasks =
+            object.get("tasks") instanceof ObjectNode existing
+                ? existing
+                : object.putObject("tasks");
+        if (!tasks.has("list")) {
+          tasks.putObject("list");
+        }
+        if (!tasks.has("cancel")) {
+          tasks.putObject("cancel");
+        }
+        ObjectNode requests =
+            tasks.get("requests") instanceof ObjectNode existing
+                ? existing
+                : tasks.putObject("requests");
+        ObjectNode tools =
+            requests.get("tools") instanceof ObjectNode existing
+                ? existing
+                : requests.putObject("tools");
+        if (!tools.has("call")) {
+          tools.putObject("call");
+        }
+      }
     }
 
     private void rewriteToolList(ObjectNode response) {

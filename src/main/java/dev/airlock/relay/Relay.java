@@ -20,6 +20,7 @@ public class Relay {
   private final RelayConfig config;
   private final Sessions sessions;
   private final List<CallObserver> observers;
+  private final List<OwnedTasks> ownedTasks;
 
   @Inject
   public Relay(
@@ -27,12 +28,14 @@ public class Relay {
       ToolCatalog catalog,
       RelayConfig config,
       Sessions sessions,
-      Instance<CallObserver> observers) {
+      Instance<CallObserver> observers,
+      Instance<OwnedTasks> ownedTasks) {
     this.chain = chain;
     this.catalog = catalog;
     this.config = config;
     this.sessions = sessions;
     this.observers = observers.stream().toList();
+    this.ownedTasks = ownedTasks.stream().toList();
   }
 
   GuardChain chain() {
@@ -49,6 +52,10 @@ public class Relay {
 
   Sessions sessions() {
     return sessions;
+  }
+
+  List<OwnedTasks> ownedTasks() {
+    return ownedTasks;
   }
 
   void observe(CallRecord record) {
