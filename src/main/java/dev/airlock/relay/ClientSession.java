@@ -230,6 +230,15 @@ final class ClientSession implements UpstreamListener {
     CallContext context = new CallContext(this, channel, call.progressToken());
     InFlight inFlight = new InFlight(clientId, channel, context, call);
     byClientId.put(JsonRpc.idKey(clientId), inFlight);
+    // A dropped connection withdraws a call still held by a guard (waiting for approval); once
+    // forwarded, the upstream's work goes on, as the transport specifies.
+    channel.onClientGone(
+        () -> {
+          if (inFlight.upstreamId == null) {
+            context.withdraw();
+            byClientId.remove(JsonRpc.idKey(clientId), inFlight);
+          }
+        });
     CompletionStage<Verdict> verdict;
     try {
       verdict = relay.chain().onToolCall(call, context);

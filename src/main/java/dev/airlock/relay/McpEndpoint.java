@@ -203,8 +203,7 @@ public class McpEndpoint {
         session.protocolVersion(),
         session.id() + "." + id,
         request.path("method").asText(null),
-        config.sseRetryMillis(),
-        () -> {});
+        config.sseRetryMillis());
   }
 
   // ---- GET: the standalone server stream -------------------------------------------------------

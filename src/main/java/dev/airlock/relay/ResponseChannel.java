@@ -22,6 +22,7 @@ final class ResponseChannel {
   private final long retryMillis;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile boolean closedByClient;
+  private volatile Runnable onClientGone;
   private boolean streaming;
   private int eventCounter;
 
@@ -31,8 +32,7 @@ final class ResponseChannel {
       String protocolVersion,
       String streamId,
       String method,
-      long retryMillis,
-      Runnable onClientGone) {
+      long retryMillis) {
     this.response = response;
     this.context = context;
     this.protocolVersion = protocolVersion;
@@ -43,9 +43,20 @@ final class ResponseChannel {
         v -> {
           if (!finished.get()) {
             closedByClient = true;
-            onClientGone.run();
+            Runnable action = onClientGone;
+            if (action != null) {
+              action.run();
+            }
           }
         });
+  }
+
+  /** Runs if the client drops the connection before the exchange finished. */
+  void onClientGone(Runnable action) {
+    this.onClientGone = action;
+    if (closedByClient) {
+      action.run();
+    }
   }
 
   /** The JSON-RPC method of the request this channel answers, or null for notifications. */
