@@ -2,6 +2,7 @@ package dev.airlock.upstream;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,10 @@ import java.util.Optional;
  * The MCP servers Airlock fronts: {@code airlock.upstreams.<name>.url=…} for Streamable HTTP, or
  * {@code airlock.upstreams.<name>.command=…} (with args, env, working-dir) for stdio.
  */
-@ConfigMapping(prefix = "airlock")
+@ConfigMapping(prefix = "airlock.upstreams")
 public interface UpstreamsConfig {
 
+  @WithParentName
   Map<String, Upstream> upstreams();
 
   interface Upstream {
