@@ -27,8 +27,19 @@ public class EmbeddedServices implements QuarkusTestResourceLifecycleManager {
     return infrastructure;
   }
 
+  /** Where the test suite's policy lives; tests that edit it restore it. */
+  public static final Path TEST_POLICY = Path.of("target/test-policy.json");
+
   @Override
   public Map<String, String> start() {
+    try {
+      Files.copy(
+          Path.of("src/test/resources/policy/test-policy.json"),
+          TEST_POLICY,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return infrastructure().config();
   }
 

@@ -1,0 +1,89 @@
+package dev.airlock.policy.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.airlock.policy.Decision;
+import dev.airlock.policy.PolicyRequest;
+import dev.airlock.testing.EmbeddedServices;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class PolicyReloadTest {
+
+  @Inject ActivePolicy policy;
+
+  private final String original = read();
+
+  @AfterEach
+  void restore() throws Exception {
+    Files.writeString(EmbeddedServices.TEST_POLICY, original);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> policy.snapshot().document().equals(original));
+  }
+
+  @Test
+  void aValidChangeAppliesWithinTwoSecondsWithoutRestart() throws Exception {
+    // Given
+    assertThat(decide("Brand_New_Tool")).isInstanceOf(Decision.Allow.class);
+
+    // When
+    Files.writeString(
+        EmbeddedServices.TEST_POLICY,
+        "{\"default\":\"allow\",\"tools\":{\"Brand_New_Tool\":{\"action\":\"deny\",\"reason\":\"just added\"}}}");
+
+    // Then
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> assertThat(decide("Brand_New_Tool")).isInstanceOf(Decision.Deny.class));
+  }
+
+  @Test
+  void anInvalidChangeIsRefusedAndThePreviousPolicyStays() throws Exception {
+    // Given
+    String before = policy.snapshot().engine().policy().hash();
+
+    // When
+    Files.writeString(EmbeddedServices.TEST_POLICY, "{\n  \"default\": \"sometimes\"\n}");
+
+    // Then
+    Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> policy.lastRefusal() != null);
+    assertThat(policy.lastRefusal().errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.path()).isEqualTo("$.default");
+              assertThat(e.line()).isEqualTo(2);
+            });
+    assertThat(policy.snapshot().engine().policy().hash()).isEqualTo(before);
+  }
+
+  private Decision decide(String tool) {
+    return policy
+        .engine()
+        .decide(
+            new PolicyRequest(
+                "a",
+                "g",
+                "s",
+                "u",
+                tool,
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+                null));
+  }
+
+  private static String read() {
+    try {
+      return Files.readString(EmbeddedServices.TEST_POLICY);
+    } catch (Exception e) {
+      return "";
+    }
+  }
+}
