@@ -1,0 +1,32 @@
+package dev.airlock.approval;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "airlock.approval")
+public interface ApprovalConfig {
+
+  /**
+   * In {@code auto} mode, how long a call without a task is held before the agent is told to retry
+   * (below common client timeouts: the TypeScript SDK gives up after 60 s).
+   */
+  @WithDefault("50s")
+  Duration holdBudget();
+
+  /** How often a held call reports progress (and keeps its SSE stream alive). */
+  @WithDefault("10s")
+  Duration progressInterval();
+
+  /** How long after approval an identical retry may still claim the approval. */
+  @WithDefault("10m")
+  Duration retryValidity();
+
+  /** How often this replica checks the database for decisions on the calls it holds. */
+  @WithDefault("1s")
+  Duration pollInterval();
+
+  /** How often the outbox is published to Kafka. */
+  @WithDefault("200ms")
+  Duration outboxInterval();
+}

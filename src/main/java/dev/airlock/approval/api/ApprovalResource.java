@@ -1,0 +1,127 @@
+package dev.airlock.approval.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.approval.ApprovalFilter;
+import dev.airlock.approval.ApprovalStatus;
+import dev.airlock.approval.ApprovalView;
+import dev.airlock.approval.Approvals;
+import dev.airlock.approval.Channel;
+import dev.airlock.approval.DecisionCommand;
+import dev.airlock.approval.DecisionResult;
+import dev.airlock.approval.Reviewer;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The reviewers' REST API: list, read and decide approval requests. */
+@Path("/api/approvals")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"reviewer", "admin"})
+@Blocking
+@Tag(name = "Approvals")
+public class ApprovalResource {
+
+  /** A reviewer's decision; {@code arguments} edits the call before approving it. */
+  public record DecisionBody(String decision, String reason, ObjectNode arguments) {}
+
+  @Inject Approvals approvals;
+  @Inject SecurityIdentity identity;
+
+  @GET
+  @Operation(summary = "List approval requests, pending ones oldest first")
+  public List<ApprovalView> list(
+      @QueryParam("status") String status,
+      @QueryParam("upstream") String upstream,
+      @QueryParam("tool") String tool,
+      @QueryParam("agent") String agent,
+      @QueryParam("risk") String risk,
+      @QueryParam("limit") int limit) {
+    ApprovalStatus parsed = null;
+    if (status != null && !status.isBlank()) {
+      try {
+        parsed = ApprovalStatus.valueOf(status.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new jakarta.ws.rs.BadRequestException(
+            "status must be one of " + List.of(ApprovalStatus.values()));
+      }
+    }
+    return approvals.list(new ApprovalFilter(parsed, upstream, tool, agent, risk, limit));
+  }
+
+  @GET
+  @Path("/{id}")
+  @Operation(summary = "One approval request with its votes")
+  public Response get(@PathParam("id") String id) {
+    return approvals
+        .find(id)
+        .map(view -> Response.ok(view).build())
+        .orElse(Response.status(404).entity(Map.of("error", "no approval request " + id)).build());
+  }
+
+  @POST
+  @Path("/{id}/decision")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Approve or deny; 409 when someone decided first")
+  public Response decide(@PathParam("id") String id, DecisionBody body) {
+    if (body == null || body.decision() == null) {
+      return Response.status(400)
+          .entity(Map.of("error", "decision must be approve or deny"))
+          .build();
+    }
+    DecisionCommand.Verb verb;
+    switch (body.decision().toLowerCase(Locale.ROOT)) {
+      case "approve" -> verb = DecisionCommand.Verb.APPROVE;
+      case "deny" -> verb = DecisionCommand.Verb.DENY;
+      default -> {
+        return Response.status(400)
+            .entity(Map.of("error", "decision must be approve or deny"))
+            .build();
+      }
+    }
+    String name = identity.getPrincipal().getName();
+    Reviewer reviewer = new Reviewer(name, name, Channel.API, identity.getRoles());
+    DecisionResult result =
+        approvals.decide(id, reviewer, new DecisionCommand(verb, body.reason(), body.arguments()));
+    if (result instanceof DecisionResult.Recorded recorded) {
+      return Response.ok(recorded.view()).build();
+    }
+    if (result instanceof DecisionResult.AlreadyDecided already) {
+      ApprovalView view = already.view();
+      return Response.status(409)
+          .entity(
+              Map.of(
+                  "error",
+                  "already decided by "
+                      + view.decidedBy()
+                      + " via "
+                      + view.decidedVia()
+                      + ": "
+                      + view.status(),
+                  "approval",
+                  view))
+          .build();
+    }
+    if (result instanceof DecisionResult.NotAllowed notAllowed) {
+      return Response.status(403).entity(Map.of("error", notAllowed.why())).build();
+    }
+    if (result instanceof DecisionResult.Invalid invalid) {
+      return Response.status(422).entity(Map.of("error", invalid.why())).build();
+    }
+    return Response.status(404).entity(Map.of("error", "no approval request " + id)).build();
+  }
+}

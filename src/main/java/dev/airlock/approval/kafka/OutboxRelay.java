@@ -1,0 +1,102 @@
+package dev.airlock.approval.kafka;
+
+import dev.airlock.approval.store.OutboxEntity;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the approval outbox to Kafka. A row is marked sent only after the broker acknowledged
+ * it, so a crash or an unavailable broker means a later (possibly repeated) send, never a lost one;
+ * consumers are idempotent by approval id and status.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+  private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+  private static final int BATCH = 100;
+
+  @Inject EntityManager entityManager;
+
+  @Inject
+  @Channel("approvals-out")
+  Emitter<String> emitter;
+
+  private volatile boolean brokerDown;
+
+  @Scheduled(
+      every = "${airlock.approval.outbox-interval:200ms}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void tick() {
+    try {
+      publishBatch();
+    } catch (RuntimeException e) {
+      LOG.debugf("Outbox publishing paused: %s", e.getMessage());
+    }
+  }
+
+  /** Publishes up to one batch; returns how many rows were acknowledged. */
+  @Transactional
+  public int publishBatch() {
+    @SuppressWarnings("unchecked")
+    List<OutboxEntity> rows =
+        entityManager
+            .createNativeQuery(
+                "select * from approval_outbox where sent_at is null order by id limit "
+                    + BATCH
+                    + " for update skip locked",
+                OutboxEntity.class)
+            .getResultList();
+    int sent = 0;
+    for (OutboxEntity row : rows) {
+      CompletableFuture<Void> acked = new CompletableFuture<>();
+      Message<String> message =
+          Message.of(row.payload)
+              .addMetadata(
+                  OutgoingKafkaRecordMetadata.<String>builder()
+                      .withTopic(row.topic)
+                      .withKey(row.messageKey)
+                      .build())
+              .withAck(
+                  () -> {
+                    acked.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                  })
+              .withNack(
+                  error -> {
+                    acked.completeExceptionally(error);
+                    return CompletableFuture.completedFuture(null);
+                  });
+      try {
+        emitter.send(message);
+        acked.get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        if (!brokerDown) {
+          LOG.warnf(
+              "Kafka did not acknowledge approval messages; they stay in the outbox and will be retried: %s",
+              e.getMessage());
+          brokerDown = true;
+        }
+        break;
+      }
+      row.sentAt = Instant.now();
+      sent++;
+    }
+    if (sent > 0 && brokerDown) {
+      LOG.info("Kafka acknowledges approval messages again");
+      brokerDown = false;
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.airlock.approval.store;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A message to publish, written in the same transaction as the change it announces. */
+@Entity
+@Table(name = "approval_outbox")
+public class OutboxEntity extends PanacheEntityBase {
+
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  public Long id;
+
+  public String topic;
+
+  @Column(name = "message_key")
+  public String messageKey;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  public String payload;
+
+  @Column(name = "created_at")
+  public Instant createdAt;
+
+  @Column(name = "sent_at")
+  public Instant sentAt;
+}

@@ -1,0 +1,369 @@
+package dev.airlock.approval;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.testing.McpTestClient;
+import dev.airlock.upstream.Upstreams;
+import dev.airlock.upstream.http.HttpUpstream;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Parking, deciding and releasing, through the relay, with real Kafka and PostgreSQL. */
+@QuarkusTest
+class ApprovalFlowTest {
+
+  @Inject Upstreams upstreams;
+  @Inject Vertx vertx;
+  @Inject Approvals approvals;
+
+  @TestHTTPResource("/mcp/tools")
+  URL endpoint;
+
+  private static volatile int callsReceived;
+
+  @BeforeEach
+  void upstream() throws Exception {
+    if (upstreams.find("tools").isPresent()) {
+      return;
+    }
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request ->
+                    request.body(
+                        body -> {
+                          JsonNode message;
+                          try {
+                            message =
+                                new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .readTree(body.result().getBytes());
+                          } catch (Exception e) {
+                            request.response().setStatusCode(400).end();
+                            return;
+                          }
+                          if (!message.has("id")) {
+                            request.response().setStatusCode(202).end();
+                            return;
+                          }
+                          String result;
+                          switch (message.path("method").asText()) {
+                            case "initialize" ->
+                                result =
+                                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"t\",\"version\":\"1\"}}";
+                            case "tools/list" -> result = "{\"tools\":[]}";
+                            default -> {
+                              callsReceived++;
+                              result =
+                                  "{\"content\":[{\"type\":\"text\",\"text\":\"upstream did "
+                                      + message.path("params").path("name").asText()
+                                      + " with "
+                                      + message
+                                          .path("params")
+                                          .path("arguments")
+                                          .toString()
+                                          .replace("\"", "'")
+                                      + "\"}]}";
+                            }
+                          }
+                          request
+                              .response()
+                              .putHeader("Content-Type", "application/json")
+                              .end(
+                                  "{\"jsonrpc\":\"2.0\",\"id\":"
+                                      + message.get("id")
+                                      + ",\"result\":"
+                                      + result
+                                      + "}");
+                        }))
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    upstreams.register(
+        new HttpUpstream(
+            "tools",
+            "http://127.0.0.1:" + server.actualPort() + "/mcp",
+            Map.of(),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(2),
+            vertx));
+  }
+
+  @Test
+  void aParkedCallIsReleasedWhenApprovedThroughTheApi() throws Exception {
+    // Given
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    int before = callsReceived;
+    CompletableFuture<JsonNode> answer =
+        async(
+            () ->
+                client.callTool(
+                    "CancelAHORunBatch", "{\"runIds\":[\"run-1\"],\"token\":\"s3cret\"}"));
+    String id = awaitPending("CancelAHORunBatch", client.session());
+    assertThat(callsReceived).isEqualTo(before);
+
+    // When
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\",\"reason\":\"ok\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    // Then
+    JsonNode response = answer.get(20, TimeUnit.SECONDS);
+    assertThat(McpTestClient.text(response))
+        .startsWith("upstream did CancelAHORunBatch")
+        .contains("run-1")
+        .contains("s3cret");
+    ApprovalView view = approvals.find(id).orElseThrow();
+    assertThat(view.status()).isEqualTo(ApprovalStatus.APPROVED);
+    assertThat(view.arguments().path("token").asText()).isEqualTo("[redacted]");
+  }
+
+  @Test
+  void aDeniedCallNeverReachesTheUpstreamAndTheAgentGetsTheReason() throws Exception {
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    int before = callsReceived;
+    CompletableFuture<JsonNode> answer =
+        async(() -> client.callTool("CancelAHORunBatch", "{\"runIds\":[\"run-2\"]}"));
+    String id = awaitPending("CancelAHORunBatch", client.session());
+
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"deny\",\"reason\":\"run-2 is a clinical batch\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    JsonNode response = answer.get(20, TimeUnit.SECONDS);
+    assertThat(response.path("result").path("isError").asBoolean()).isTrue();
+    assertThat(McpTestClient.text(response))
+        .contains("Denied by reviewer reviewer")
+        .contains("run-2 is a clinical batch");
+    assertThat(callsReceived).isEqualTo(before);
+  }
+
+  @Test
+  void aSecondDecisionIsAnsweredWithWhoDecidedFirst() throws Exception {
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    JsonNode pending = client.callTool("RetryTool", "{\"n\":1}");
+    String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    given()
+        .auth()
+        .preemptive()
+        .basic("ana", "ana")
+        .contentType("application/json")
+        .body("{\"decision\":\"deny\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    String body =
+        given()
+            .auth()
+            .preemptive()
+            .basic("ben", "ben")
+            .contentType("application/json")
+            .body("{\"decision\":\"approve\"}")
+            .post("/api/approvals/" + id + "/decision")
+            .then()
+            .statusCode(409)
+            .extract()
+            .asString();
+    assertThat(body).contains("already decided by ana");
+  }
+
+  @Test
+  void retryModeReleasesExactlyOneIdenticalCallAfterApproval() throws Exception {
+    // Given
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    JsonNode first = client.callTool("RetryTool", "{\"n\":42}");
+    assertThat(McpTestClient.text(first)).contains("is pending");
+    String id = first.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    JsonNode stillPending = client.callTool("RetryTool", "{\"n\":42}");
+    assertThat(
+            stillPending.path("result").path("_meta").path("airlock/approval").path("id").asText())
+        .isEqualTo(id);
+
+    // When
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    // Then
+    assertThat(McpTestClient.text(client.callTool("RetryTool", "{\"n\":41}")))
+        .contains("is pending");
+    assertThat(McpTestClient.text(client.callTool("RetryTool", "{\"n\":42}")))
+        .startsWith("upstream did RetryTool");
+    JsonNode again = client.callTool("RetryTool", "{\"n\":42}");
+    assertThat(McpTestClient.text(again)).contains("is pending");
+    assertThat(again.path("result").path("_meta").path("airlock/approval").path("id").asText())
+        .isNotEqualTo(id);
+  }
+
+  @Test
+  void aQuorumNeedsDistinctReviewers() throws Exception {
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    String id =
+        client
+            .callTool("QuorumTool", "{\"q\":1}")
+            .path("result")
+            .path("_meta")
+            .path("airlock/approval")
+            .path("id")
+            .asText();
+
+    given()
+        .auth()
+        .preemptive()
+        .basic("ana", "ana")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+    assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+    assertThat(approvals.find(id).orElseThrow().approvalsNeeded()).isEqualTo(1);
+    given()
+        .auth()
+        .preemptive()
+        .basic("ana", "ana")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(403);
+    given()
+        .auth()
+        .preemptive()
+        .basic("ben", "ben")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.APPROVED);
+  }
+
+  @Test
+  void aRequestNobodyDecidesExpiresAndTheAgentIsTold() throws Exception {
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    JsonNode response = client.callTool("ShortTool", "{}");
+    assertThat(McpTestClient.text(response)).contains("timed out");
+    assertThat(response.path("result").path("isError").asBoolean()).isTrue();
+  }
+
+  @Test
+  void oneHundredConcurrentDecisionsHaveExactlyOneOutcome() throws Exception {
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    String id =
+        client
+            .callTool("RetryTool", "{\"race\":true}")
+            .path("result")
+            .path("_meta")
+            .path("airlock/approval")
+            .path("id")
+            .asText();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<DecisionResult>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        int n = i;
+        results.add(
+            pool.submit(
+                () ->
+                    approvals.decide(
+                        id,
+                        new Reviewer("r" + n, "r" + n, Channel.API, java.util.Set.of("reviewer")),
+                        new DecisionCommand(
+                            n % 2 == 0 ? DecisionCommand.Verb.APPROVE : DecisionCommand.Verb.DENY,
+                            null,
+                            null))));
+      }
+      long recorded = 0;
+      for (Future<DecisionResult> result : results) {
+        DecisionResult outcome = result.get(60, TimeUnit.SECONDS);
+        if (outcome instanceof DecisionResult.Recorded) {
+          recorded++;
+        } else {
+          assertThat(outcome).isInstanceOf(DecisionResult.AlreadyDecided.class);
+        }
+      }
+      assertThat(recorded).isEqualTo(1);
+      assertThat(approvals.find(id).orElseThrow().reviews()).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void reviewerRoleIsRequired() {
+    given()
+        .auth()
+        .preemptive()
+        .basic("viewer", "viewer")
+        .get("/api/approvals")
+        .then()
+        .statusCode(403);
+    given().get("/api/approvals").then().statusCode(401);
+  }
+
+  private String awaitPending(String tool, String session) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                approvals
+                    .list(
+                        new ApprovalFilter(ApprovalStatus.PENDING, "tools", tool, null, null, 100))
+                    .stream()
+                    .filter(v -> v.sessionId().equals(session))
+                    .map(ApprovalView::id)
+                    .findFirst()
+                    .orElse(null),
+            java.util.Objects::nonNull);
+  }
+
+  private static CompletableFuture<JsonNode> async(java.util.concurrent.Callable<JsonNode> call) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return call.call();
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        });
+  }
+}
