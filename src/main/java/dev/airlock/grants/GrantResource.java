@@ -1,0 +1,74 @@
+package dev.airlock.grants;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Admin API for agent grants. The key is in the answer to POST, and nowhere else, ever. */
+@Path("/api/grants")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("admin")
+@Blocking
+@Tag(name = "Grants")
+public class GrantResource {
+
+  public record IssueBody(String agent, String owner, Set<String> upstreams, Instant expiresAt) {}
+
+  @Inject GrantService grants;
+  @Inject SecurityIdentity identity;
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Issue a key to an agent; the key is shown once")
+  public Response issue(IssueBody body) {
+    if (body == null
+        || body.agent() == null
+        || body.agent().isBlank()
+        || body.owner() == null
+        || body.owner().isBlank()) {
+      return Response.status(400).entity(Map.of("error", "agent and owner are required")).build();
+    }
+    GrantService.Issued issued =
+        grants.issue(
+            body.agent(),
+            body.owner(),
+            body.upstreams() == null ? Set.of() : body.upstreams(),
+            body.expiresAt(),
+            identity.getPrincipal().getName());
+    return Response.status(201)
+        .entity(Map.of("grant", issued.grant(), "key", issued.key()))
+        .build();
+  }
+
+  @GET
+  @Operation(summary = "List grants (keys are never shown)")
+  public List<Grant> list() {
+    return grants.list();
+  }
+
+  @DELETE
+  @Path("/{id}")
+  @Operation(summary = "Revoke a grant; its key stops working within airlock.auth.key-cache-ttl")
+  public Response revoke(@PathParam("id") String id) {
+    return grants
+        .revoke(id, identity.getPrincipal().getName())
+        .map(grant -> Response.ok(grant).build())
+        .orElse(Response.status(404).entity(Map.of("error", "no grant " + id)).build());
+  }
+}
