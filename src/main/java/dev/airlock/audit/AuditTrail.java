@@ -11,8 +11,8 @@ public interface AuditTrail {
   void append(AuditEntry entry);
 
   /**
-   * Appends without blocking the caller (allowed calls on the hot path). Durability is documented
-   * in docs/audit.md.
+   * Appends without blocking the caller (calls on the hot path); the stage completes once the entry
+   * is committed. Entries are group-committed: see docs/audit.md.
    */
-  void appendAsync(AuditEntry entry);
+  java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry);
 }

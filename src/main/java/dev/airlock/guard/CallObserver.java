@@ -1,9 +1,12 @@
 package dev.airlock.guard;
 
+import java.util.concurrent.CompletionStage;
+
 /**
- * Told about every finished {@code tools/call} (audit, metrics). Called on the thread that finished
- * the call: implementations must not block; hand work to a queue instead.
+ * Told about every finished {@code tools/call} (audit, metrics) before the client gets its answer.
+ * Called on the thread that finished the call: implementations must not block; the relay waits for
+ * the returned stage (e.g. a durable audit append) before answering, whatever its outcome.
  */
 public interface CallObserver {
-  void onCallFinished(CallRecord record);
+  CompletionStage<Void> onCallFinished(CallRecord record);
 }

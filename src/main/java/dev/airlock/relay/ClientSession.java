@@ -261,8 +261,7 @@ final class ClientSession implements UpstreamListener {
                     "Airlock could not decide this call and did not forward it: "
                         + rootMessage(error));
             byClientId.remove(JsonRpc.idKey(clientId), inFlight);
-            channel.finish(failure);
-            inFlight.record(relay, CallOutcome.GATEWAY_ERROR, rootMessage(error), failure);
+            inFlight.finishRecorded(relay, CallOutcome.GATEWAY_ERROR, rootMessage(error), failure);
           } else if (decided instanceof Verdict.Forward forward) {
             inFlight.forwarded = forward.call();
             ObjectNode upstreamRequest = JsonRpc.JSON.createObjectNode();
@@ -274,8 +273,7 @@ final class ClientSession implements UpstreamListener {
           } else {
             ObjectNode answer = JsonRpc.result(clientId, ((Verdict.Respond) decided).result());
             byClientId.remove(JsonRpc.idKey(clientId), inFlight);
-            channel.finish(answer);
-            inFlight.record(relay, CallOutcome.ANSWERED_BY_GUARD, null, answer);
+            inFlight.finishRecorded(relay, CallOutcome.ANSWERED_BY_GUARD, null, answer);
           }
         });
   }
@@ -485,10 +483,7 @@ final class ClientSession implements UpstreamListener {
       if (error.httpStatus() != 0) {
         data.put("status", error.httpStatus());
       }
-      inFlight.channel.finish(failure);
-      if (inFlight.context != null) {
-        inFlight.record(relay, CallOutcome.UPSTREAM_ERROR, error.getMessage(), failure);
-      }
+      inFlight.finishRecorded(relay, CallOutcome.UPSTREAM_ERROR, error.getMessage(), failure);
     }
 
     private void answer(ObjectNode message) {
@@ -506,16 +501,13 @@ final class ClientSession implements UpstreamListener {
       } else if ("tools/list".equals(method)) {
         rewriteToolList(response);
       }
-      inFlight.channel.finish(response);
-      if (inFlight.context != null) {
-        CallOutcome outcome =
-            response.has("error")
-                ? CallOutcome.PROTOCOL_ERROR
-                : response.path("result").path("isError").asBoolean(false)
-                    ? CallOutcome.TOOL_ERROR
-                    : CallOutcome.OK;
-        inFlight.record(relay, outcome, null, response);
-      }
+      CallOutcome outcome =
+          response.has("error")
+              ? CallOutcome.PROTOCOL_ERROR
+              : response.path("result").path("isError").asBoolean(false)
+                  ? CallOutcome.TOOL_ERROR
+                  : CallOutcome.OK;
+      inFlight.finishRecorded(relay, outcome, null, response);
     }
 
     private boolean acceptNegotiated(ObjectNode response) {
@@ -607,10 +599,30 @@ final class ClientSession implements UpstreamListener {
       return call != null ? "tools/call" : channel.method();
     }
 
-    void record(Relay relay, CallOutcome outcome, String detail, ObjectNode response) {
+    /** Tells the observers, then answers the client: the audit entry is durable first. */
+    void finishRecorded(Relay relay, CallOutcome outcome, String detail, ObjectNode response) {
       if (call == null) {
+        channel.finish(response);
         return;
       }
+      long now = System.nanoTime();
+      relay
+          .observe(
+              new dev.airlock.guard.CallRecord(
+                  call,
+                  forwarded,
+                  context,
+                  outcome,
+                  detail,
+                  response,
+                  startedAt,
+                  Duration.ofNanos(now - startedNanos),
+                  forwardedAt == 0 ? null : Duration.ofNanos(now - forwardedAt)))
+          .whenComplete((v, error) -> channel.finish(response));
+    }
+
+    /** For a withdrawn call nobody waits for an answer. */
+    void record(Relay relay, CallOutcome outcome, String detail, ObjectNode response) {
       long now = System.nanoTime();
       relay.observe(
           new dev.airlock.guard.CallRecord(

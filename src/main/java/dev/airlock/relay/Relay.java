@@ -58,13 +58,29 @@ public class Relay {
     return ownedTasks;
   }
 
-  void observe(CallRecord record) {
-    for (CallObserver observer : observers) {
+  /** Completes when every observer has taken the record (the audit entry is committed). */
+  java.util.concurrent.CompletionStage<Void> observe(CallRecord record) {
+    java.util.concurrent.CompletableFuture<?>[] stages =
+        new java.util.concurrent.CompletableFuture<?>[observers.size()];
+    for (int i = 0; i < observers.size(); i++) {
+      CallObserver observer = observers.get(i);
+      java.util.concurrent.CompletionStage<Void> stage;
       try {
-        observer.onCallFinished(record);
+        stage = observer.onCallFinished(record);
       } catch (RuntimeException e) {
-        LOG.errorf(e, "Call observer %s failed", observer.getClass().getSimpleName());
+        stage = java.util.concurrent.CompletableFuture.failedFuture(e);
       }
+      stages[i] =
+          stage
+              .toCompletableFuture()
+              .exceptionally(
+                  error -> {
+                    LOG.errorf(
+                        "Call observer %s failed: %s",
+                        observer.getClass().getSimpleName(), error.getMessage());
+                    return null;
+                  });
     }
+    return java.util.concurrent.CompletableFuture.allOf(stages);
   }
 }

@@ -1,0 +1,116 @@
+package dev.airlock.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.approval.Redaction;
+import dev.airlock.guard.CallObserver;
+import dev.airlock.guard.CallRecord;
+import dev.airlock.policy.CanonicalJson;
+import dev.airlock.policy.Decision;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/** One audit event per {@code tools/call}, whatever became of it. */
+@ApplicationScoped
+public class AuditCallObserver implements CallObserver {
+
+  @Inject AuditTrail trail;
+  @Inject AuditConfig config;
+
+  @Override
+  public CompletionStage<Void> onCallFinished(CallRecord record) {
+    return trail.appendAsync(entry(record));
+  }
+
+  AuditEntry entry(CallRecord record) {
+    Decision decision = record.context().get(Decision.class).orElse(null);
+    List<String> pointers = new ArrayList<>();
+    if (decision instanceof Decision.Park park) {
+      pointers.addAll(park.approval().redact());
+    }
+    ObjectNode arguments = Redaction.apply(record.call().arguments(), pointers);
+    maskNamed(arguments, Set.copyOf(config.redact()));
+    String approvalId =
+        record.response() == null
+            ? null
+            : record
+                .response()
+                .path("result")
+                .path("_meta")
+                .path("airlock/approval")
+                .path("id")
+                .asText(null);
+    ObjectNode details = null;
+    if (record.forwarded() != null
+        && !record.forwarded().arguments().equals(record.call().arguments())) {
+      details = arguments.objectNode();
+      ObjectNode edited = record.forwarded().arguments().deepCopy();
+      maskNamed(edited, Set.copyOf(config.redact()));
+      details.set("forwardedArguments", edited);
+    }
+    return new AuditEntry(
+        "call",
+        approvalId != null ? approvalId : java.util.UUID.randomUUID().toString(),
+        record.call().caller().agent(),
+        record.call().caller().grantId(),
+        record.call().caller().owner(),
+        record.call().sessionId(),
+        record.call().upstream(),
+        record.call().tool(),
+        CanonicalJson.sha256(record.call().arguments()),
+        arguments,
+        decision == null ? null : decision.policyVersion(),
+        decision == null ? null : decision.ruleId(),
+        decisionName(decision),
+        record.detail(),
+        null,
+        null,
+        null,
+        record.upstreamLatency() == null ? null : record.upstreamLatency().toMillis(),
+        record.outcome().name().toLowerCase(Locale.ROOT),
+        details,
+        record.startedAt());
+  }
+
+  static String decisionName(Decision decision) {
+    if (decision == null) {
+      return null;
+    }
+    String name;
+    if (decision instanceof Decision.Allow) {
+      name = "allow";
+    } else if (decision instanceof Decision.Deny deny) {
+      name = deny.hidden() ? "hide" : "deny";
+    } else if (decision instanceof Decision.Limit) {
+      name = "limit";
+    } else {
+      name = "park";
+    }
+    return decision.enforced() ? name : "monitor:" + name;
+  }
+
+  /** Masks every field with one of these names, at any depth. */
+  static void maskNamed(JsonNode node, Set<String> names) {
+    if (node instanceof ObjectNode object) {
+      Iterator<String> fields = object.fieldNames();
+      List<String> toMask = new ArrayList<>();
+      while (fields.hasNext()) {
+        String field = fields.next();
+        if (names.contains(field)) {
+          toMask.add(field);
+        } else {
+          maskNamed(object.get(field), names);
+        }
+      }
+      toMask.forEach(field -> object.put(field, Redaction.MASK));
+    } else if (node != null && node.isArray()) {
+      node.forEach(element -> maskNamed(element, names));
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.airlock.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Verification and export of the audit trail. Admins only; an export is itself audited. */
+@Path("/api/audit")
+@RolesAllowed("admin")
+@Blocking
+@Tag(name = "Audit")
+public class AuditResource {
+
+  @Inject AuditChain chain;
+  @Inject AuditTrail trail;
+  @Inject SecurityIdentity identity;
+  @Inject ObjectMapper json;
+
+  @GET
+  @Path("/verify")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Recompute the hash chain and name the first broken link")
+  public Response verify(@QueryParam("from") String from, @QueryParam("to") String to) {
+    try {
+      return Response.ok(chain.verify(instant(from), instant(to))).build();
+    } catch (DateTimeParseException e) {
+      return badTime(e);
+    }
+  }
+
+  @GET
+  @Path("/export")
+  @Operation(summary = "Stream events as CSV (RFC 4180, header row) or JSON Lines")
+  public Response export(
+      @QueryParam("format") String format,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("agent") String agent,
+      @QueryParam("tool") String tool,
+      @QueryParam("decision") String decision) {
+    String chosen = format == null ? "csv" : format;
+    if (!chosen.equals("csv") && !chosen.equals("jsonl")) {
+      return Response.status(400)
+          .type(MediaType.APPLICATION_JSON)
+          .entity(Map.of("error", "format must be csv or jsonl"))
+          .build();
+    }
+    AuditChain.Filter filter;
+    try {
+      filter =
+          new AuditChain.Filter(
+              instant(from), instant(to), blank(agent), blank(tool), blank(decision));
+    } catch (DateTimeParseException e) {
+      return badTime(e);
+    }
+    ObjectNode what =
+        json.createObjectNode()
+            .put("format", chosen)
+            .put("from", from)
+            .put("to", to)
+            .put("agent", agent)
+            .put("tool", tool)
+            .put("decision", decision);
+    trail.append(
+        new AuditEntry(
+            "admin",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "audit exported",
+            null,
+            List.of(identity.getPrincipal().getName()),
+            "api",
+            null,
+            null,
+            null,
+            what,
+            Instant.now()));
+    StreamingOutput body =
+        out -> {
+          BufferedWriter writer =
+              new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+          try {
+            if (chosen.equals("csv")) {
+              CSVPrinter csv =
+                  new CSVPrinter(
+                      writer, CSVFormat.RFC4180.builder().setHeader(StoredEvent.HEADER).get());
+              chain.stream(
+                  filter,
+                  event -> {
+                    try {
+                      csv.printRecord((Object[]) event.values());
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+              csv.flush();
+            } else {
+              chain.stream(
+                  filter,
+                  event -> {
+                    try {
+                      ObjectNode line = json.createObjectNode();
+                      String[] values = event.values();
+                      for (int i = 0; i < values.length; i++) {
+                        line.put(StoredEvent.HEADER[i], values[i]);
+                      }
+                      writer.write(line.toString());
+                      writer.write('\n');
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+            }
+          } finally {
+            writer.flush();
+          }
+        };
+    String type = chosen.equals("csv") ? "text/csv; charset=utf-8" : "application/x-ndjson";
+    return Response.ok(body, type)
+        .header("Content-Disposition", "attachment; filename=\"airlock-audit." + chosen + "\"")
+        .build();
+  }
+
+  private static Instant instant(String text) {
+    return text == null || text.isBlank() ? null : Instant.parse(text);
+  }
+
+  private static String blank(String text) {
+    return text == null || text.isBlank() ? null : text;
+  }
+
+  private static Response badTime(DateTimeParseException e) {
+    return Response.status(400)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(Map.of("error", "from and to are ISO-8601 instants such as 2026-11-24T10:00:00Z"))
+        .build();
+  }
+}

@@ -1,0 +1,288 @@
+package dev.airlock.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.testing.EmbeddedServices;
+import dev.airlock.testing.McpTestClient;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.StringReader;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class AuditTrailTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject AuditChain chain;
+  @Inject AgroalDataSource dataSource;
+  @Inject AuditRetention retention;
+
+  @TestHTTPResource("/mcp/healthomics")
+  URL gateway;
+
+  @Test
+  void everyCallIsRecordedWithItsDecisionRuleAndRedactedArguments() throws Exception {
+    // Given
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+
+    // When
+    client.callTool("ListAHORuns", "{\"maxResults\":2,\"password\":\"hunter2\"}");
+    client.callTool("DeleteAHORunBatch", "{\"runIds\":[\"run-0001\"]}");
+
+    // Then
+    List<JsonNode> events = eventsOfSession(client.session());
+    assertThat(events)
+        .extracting(e -> e.path("tool").asText())
+        .containsExactly("ListAHORuns", "DeleteAHORunBatch");
+    JsonNode allowed = events.get(0);
+    assertThat(allowed.path("decision").asText()).isEqualTo("allow");
+    assertThat(allowed.path("outcome").asText()).isEqualTo("ok");
+    assertThat(allowed.path("args").asText()).contains("[redacted]").doesNotContain("hunter2");
+    assertThat(allowed.path("args_digest").asText()).hasSize(64);
+    assertThat(allowed.path("upstream_ms").asText()).isNotEmpty();
+    JsonNode denied = events.get(1);
+    assertThat(denied.path("decision").asText()).isEqualTo("deny");
+    assertThat(denied.path("rule_id").asText()).isEqualTo("tools.DeleteAHORunBatch");
+    assertThat(denied.path("outcome").asText()).isEqualTo("answered_by_guard");
+  }
+
+  @Test
+  void theChainVerifiesAndAnEditedRowIsNamed() throws Exception {
+    // Given
+    Instant from = Instant.now().minusSeconds(1);
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    for (int i = 0; i < 3; i++) {
+      client.callTool("ListAHORuns", "{\"maxResults\":" + (i + 1) + "}");
+    }
+    Instant to = Instant.now().plusSeconds(1);
+    assertThat(chain.verify(from, to).ok()).isTrue();
+    long seq = seqsOfSession(client.session()).get(1);
+    String original = column(seq, "reason");
+
+    // When
+    update(seq, "tampered");
+
+    // Then
+    AuditChain.Verification broken = chain.verify(from, to);
+    assertThat(broken.ok()).isFalse();
+    assertThat(broken.firstBrokenSeq()).isEqualTo(seq);
+    String body =
+        given()
+            .auth()
+            .preemptive()
+            .basic("admin", "admin")
+            .queryParam("from", from.toString())
+            .queryParam("to", to.toString())
+            .get("/api/audit/verify")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertThat(JSON.readTree(body).path("firstBrokenSeq").asLong()).isEqualTo(seq);
+    update(seq, original);
+    assertThat(chain.verify(from, to).ok()).isTrue();
+  }
+
+  @Test
+  void exportIsRfc4180CsvWithHeaderAndJsonLinesWithFilters() throws Exception {
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    client.callTool("GetAHORun", "{\"id\":\"run-0002\",\"note\":\"a \\\"quoted\\\", comma\"}");
+    String csv =
+        given()
+            .auth()
+            .preemptive()
+            .basic("admin", "admin")
+            .queryParam("format", "csv")
+            .queryParam("tool", "GetAHORun")
+            .get("/api/audit/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    List<CSVRecord> records =
+        CSVFormat.RFC4180
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .get()
+            .parse(new StringReader(csv))
+            .getRecords();
+    assertThat(records)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.get("tool")).isEqualTo("GetAHORun"));
+    assertThat(records.get(records.size() - 1).get("args")).contains("a \\\"quoted\\\", comma");
+
+    String jsonl =
+        given()
+            .auth()
+            .preemptive()
+            .basic("admin", "admin")
+            .queryParam("format", "jsonl")
+            .queryParam("decision", "allow")
+            .get("/api/audit/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    for (String line : jsonl.split("\n")) {
+      assertThat(JSON.readTree(line).path("decision").asText()).isEqualTo("allow");
+    }
+  }
+
+  @Test
+  void onlyAdminsMayExportAndTheExportIsAudited() throws Exception {
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .get("/api/audit/export")
+        .then()
+        .statusCode(403);
+    given()
+        .auth()
+        .preemptive()
+        .basic("admin", "admin")
+        .get("/api/audit/export?format=jsonl&agent=nobody")
+        .then()
+        .statusCode(200);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select count(*) from audit_event where kind = 'admin' and decision = 'audit exported' and reviewers like '%admin%'");
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      assertThat(r.getLong(1)).isPositive();
+    }
+  }
+
+  @Test
+  void eventsArePublishedToKafkaKeyedByAgent() throws Exception {
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    client.callTool("ListAHORuns", "{\"maxResults\":7}");
+    Properties props = new Properties();
+    props.put("bootstrap.servers", EmbeddedServices.infrastructure().kafka().bootstrapServers());
+    props.put("group.id", "audit-test-" + UUID.randomUUID());
+    props.put("auto.offset.reset", "earliest");
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of("airlock.audit"));
+      List<ConsumerRecord<String, String>> mine = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (mine.isEmpty() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          if (record.value().contains(client.session())) {
+            mine.add(record);
+          }
+        }
+      }
+      assertThat(mine).isNotEmpty();
+      assertThat(mine.get(0).key()).isEqualTo("anonymous");
+    }
+  }
+
+  @Test
+  void retentionDeletesOldEventsAndTheRestStillVerifies() throws Exception {
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    client.callTool("ListAHORuns", "{}");
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> countUnpublished() == 0);
+    Instant cutoff = Instant.now();
+    client.callTool("ListAHORuns", "{\"maxResults\":3}");
+
+    int deleted = retention.deleteOlderThan(cutoff);
+
+    assertThat(deleted).isPositive();
+    assertThat(chain.verify(null, null).ok()).isTrue();
+    assertThat(eventsOfSession(client.session())).hasSize(1);
+  }
+
+  private long countUnpublished() throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("select count(*) from audit_event where not published");
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private List<JsonNode> eventsOfSession(String session) throws Exception {
+    String jsonl =
+        given()
+            .auth()
+            .preemptive()
+            .basic("admin", "admin")
+            .queryParam("format", "jsonl")
+            .get("/api/audit/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : jsonl.split("\n")) {
+      JsonNode event = JSON.readTree(line);
+      if (session.equals(event.path("session_id").asText())) {
+        events.add(event);
+      }
+    }
+    return events;
+  }
+
+  private List<Long> seqsOfSession(String session) throws Exception {
+    List<Long> seqs = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("select seq from audit_event where session_id = ? order by seq")) {
+      s.setString(1, session);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          seqs.add(r.getLong(1));
+        }
+      }
+    }
+    return seqs;
+  }
+
+  private String column(long seq, String name) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("select " + name + " from audit_event where seq = ?")) {
+      s.setLong(1, seq);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getString(1);
+      }
+    }
+  }
+
+  private void update(long seq, String reason) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("update audit_event set reason = ? where seq = ?")) {
+      s.setString(1, reason);
+      s.setLong(2, seq);
+      s.executeUpdate();
+    }
+  }
+}
