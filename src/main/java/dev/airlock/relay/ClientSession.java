@@ -464,6 +464,11 @@ final class ClientSession implements UpstreamListener {
     }
 
     @Override
+    public void onStreamOpened() {
+      inFlight.channel.streamNow();
+    }
+
+    @Override
     public void onEnd() {
       if (!answered.get()) {
         onError(new UpstreamException(upstreamName, "closed the stream without a response"));

@@ -80,6 +80,16 @@ final class ResponseChannel {
         });
   }
 
+  /** Answers as an SSE stream even if only the response follows, as the upstream did. */
+  void streamNow() {
+    onContext(
+        () -> {
+          if (isOpen()) {
+            startStreaming();
+          }
+        });
+  }
+
   void keepAlive() {
     onContext(
         () -> {

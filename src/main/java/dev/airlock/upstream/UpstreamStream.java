@@ -11,6 +11,9 @@ public interface UpstreamStream {
 
   void onMessage(ObjectNode message);
 
+  /** The upstream answers this request with an SSE stream (the relay mirrors that). */
+  default void onStreamOpened() {}
+
   /** An SSE {@code retry} hint from the upstream, in milliseconds. */
   default void onRetryHint(long millis) {}
 

@@ -124,6 +124,7 @@ final class HttpUpstreamSession implements UpstreamSession {
     }
     String type = contentType(response.headers());
     if (type.startsWith("text/event-stream")) {
+      exchange.stream.onStreamOpened();
       streamEvents(response, exchange);
     } else {
       response

