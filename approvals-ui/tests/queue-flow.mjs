@@ -1,0 +1,125 @@
+// playwright's launch() gives Chromium a fresh, empty profile of its own.
+// Browser test of the reviewer queue in Debian's Chromium, driven by playwright-core.
+// Usage: node queue-flow.mjs BASE_URL SCREENSHOT_DIR
+// Prints one JSON line per step and exits 1 on the first failure.
+import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+
+const base = process.argv[2];
+const shots = process.argv[3];
+const mcp = `${base}/mcp/healthomics`;
+const step = (name, detail = '') => console.log(JSON.stringify({ step: name, ok: true, detail }));
+
+async function mcpSession() {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+  const init = await fetch(mcp, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'browser-test', version: '1' } } }) });
+  const session = init.headers.get('mcp-session-id');
+  await init.text();
+  const sessionHeaders = { ...headers, 'Mcp-Session-Id': session, 'MCP-Protocol-Version': '2025-11-25' };
+  await (await fetch(mcp, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+  return {
+    async call(name, args) {
+      const response = await fetch(mcp, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } }) });
+      const text = await response.text();
+      const last = text.split('\n').filter((l) => l.startsWith('data: {') || l.startsWith('{')).pop();
+      return JSON.parse(last.replace(/^data: /, ''));
+    },
+  };
+}
+
+async function signIn(browser, user) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/queue`);
+  await page.fill('#j_username', user);
+  await page.fill('#j_password', user);
+  await Promise.all([page.waitForURL(`${base}/queue`), page.click('button[type=submit]')]);
+  return page;
+}
+
+async function openRow(page, runId) {
+  const row = page.locator('#rows tr[data-id]', { hasText: 'CancelAHORunBatch' }).last();
+  await row.waitFor({ timeout: 15_000 });
+  const id = await row.getAttribute('data-id');
+  return id;
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const fail = (message) => { console.log(JSON.stringify({ step: 'failure', ok: false, detail: message })); process.exitCode = 1; };
+try {
+  // 1. Sign in; a real client's call appears live; open it; approve; the client gets the result.
+  const page = await signIn(browser, 'reviewer');
+  step('signed-in');
+  const agent = await mcpSession();
+  const approved = agent.call('CancelAHORunBatch', { runIds: ['run-0003'] });
+  const firstId = await openRow(page);
+  step('appeared-live', firstId);
+  await page.screenshot({ path: join(shots, 'queue.png') });
+  await Promise.all([page.waitForURL(`**/queue/${firstId}`), page.click(`#rows tr[data-id="${firstId}"] a`)]);
+  await page.locator('pre.json .k').first().waitFor();
+  await page.screenshot({ path: join(shots, 'queue-detail.png'), fullPage: true });
+  await Promise.all([page.waitForURL(/message=/), page.keyboard.press('a')]);
+  const result = await approved;
+  if (!JSON.stringify(result).includes('run-0003') || result.result.isError) throw new Error(`client got ${JSON.stringify(result)}`);
+  step('approved-with-shortcut', result.result.content[0].text.slice(0, 60));
+
+  // 2. Deny with a reason: the client gets the reason.
+  await page.goto(`${base}/queue`);
+  const denied = agent.call('CancelAHORunBatch', { runIds: ['run-0004'] });
+  const secondId = await openRow(page);
+  await page.goto(`${base}/queue/${secondId}`);
+  await page.fill('#deny-reason', 'run-0004 belongs to a clinical study');
+  await Promise.all([page.waitForURL(/message=/), page.click('#deny-form button')]);
+  const refusal = await denied;
+  if (!refusal.result.isError || !refusal.result.content[0].text.includes('clinical study')) throw new Error(`client got ${JSON.stringify(refusal)}`);
+  step('denied-with-reason', refusal.result.content[0].text);
+
+  // 3. Decided elsewhere (the API here; Slack goes through the same decision service): the open
+  //    detail page says so live, and the row leaves the open queue live.
+  const elsewhere = agent.call('CancelAHORunBatch', { runIds: ['run-0005'] });
+  await page.goto(`${base}/queue`);
+  const thirdId = await openRow(page);
+  const listPage = await page.context().newPage();
+  await listPage.goto(`${base}/queue`);
+  await listPage.locator(`#rows tr[data-id="${thirdId}"]`).waitFor();
+  await page.goto(`${base}/queue/${thirdId}`);
+  const decision = await fetch(`${base}/api/approvals/${thirdId}/decision`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
+    body: JSON.stringify({ decision: 'deny', reason: 'decided through the API' }),
+  });
+  if (decision.status !== 200) throw new Error(`API decision answered ${decision.status}`);
+  await page.locator('#decided-elsewhere:not(.hidden)').waitFor({ timeout: 10_000 });
+  const note = await page.textContent('#decided-elsewhere');
+  if (!note.includes('admin') || !note.includes('API')) throw new Error(`note says ${note}`);
+  await listPage.locator(`#rows tr[data-id="${thirdId}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+  await elsewhere;
+  step('decided-elsewhere-live', note);
+  await page.goto(`${base}/queue/history`);
+  const outcome = await page.textContent(`tr[data-id="${thirdId}"] .outcome`);
+  if (outcome.trim() !== 'denied') throw new Error(`history shows ${outcome}`);
+  step('history-shows-outcome');
+
+  // 4. A user without the reviewer role sees no decision form, and the server refuses a post.
+  const pending = agent.call('CancelAHORunBatch', { runIds: ['run-0006'] });
+  const viewer = await signIn(browser, 'viewer');
+  const fourthId = await openRow(viewer);
+  await viewer.goto(`${base}/queue/${fourthId}`);
+  if (await viewer.locator('#approve-form').count() !== 0) throw new Error('viewer sees the approve form');
+  const forged = await viewer.request.post(`${base}/queue/${fourthId}/decision`, { form: { decision: 'approve', csrf: 'forged' } });
+  if (forged.status() !== 403) throw new Error(`forged post answered ${forged.status()}`);
+  step('viewer-refused', String(forged.status()));
+  const cleanup = await fetch(`${base}/api/approvals/${fourthId}/decision`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
+    body: JSON.stringify({ decision: 'deny', reason: 'test cleanup' }) });
+  await cleanup.text();
+  await pending;
+  step('done');
+} catch (error) {
+  fail(String(error?.stack ?? error));
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,55 @@
+package dev.airlock.queue;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class QueueSecurityTest {
+
+  @Test
+  void theQueueNeedsASignIn() {
+    Response response = given().redirects().follow(false).get("/queue");
+    assertThat(response.statusCode()).isEqualTo(302);
+    assertThat(response.header("Location")).endsWith("/queue/login");
+  }
+
+  @Test
+  void aDecisionPostWithoutTheFormsTokenIsRefused() {
+    String cookie = signIn("reviewer");
+    given()
+        .redirects()
+        .follow(false)
+        .cookie("airlock-session", cookie)
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("decision", "approve")
+        .post("/queue/00000000-0000-0000-0000-000000000000/decision")
+        .then()
+        .statusCode(403);
+  }
+
+  @Test
+  void csrfTokensAreBoundToTheReviewer() {
+    CsrfTokens tokens = new CsrfTokens("secret");
+    assertThat(tokens.isValid("ana", tokens.tokenFor("ana"))).isTrue();
+    assertThat(tokens.isValid("ben", tokens.tokenFor("ana"))).isFalse();
+    assertThat(new CsrfTokens("other").isValid("ana", tokens.tokenFor("ana"))).isFalse();
+  }
+
+  private static String signIn(String user) {
+    return given()
+        .redirects()
+        .follow(false)
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("j_username", user)
+        .formParam("j_password", user)
+        .post("/j_security_check")
+        .then()
+        .statusCode(302)
+        .extract()
+        .cookie("airlock-session");
+  }
+}
