@@ -13,6 +13,19 @@ import java.util.Map;
 public class EmbeddedServices implements QuarkusTestResourceLifecycleManager {
 
   private static EmbeddedInfrastructure infrastructure;
+  private static FakeSlack slack;
+
+  /** The fake Slack Web API every test's Airlock talks to. */
+  public static synchronized FakeSlack slack() {
+    if (slack == null) {
+      try {
+        slack = new FakeSlack();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return slack;
+  }
 
   public static synchronized EmbeddedInfrastructure infrastructure() {
     if (infrastructure == null) {
@@ -40,7 +53,9 @@ public class EmbeddedServices implements QuarkusTestResourceLifecycleManager {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return infrastructure().config();
+    Map<String, String> config = new java.util.HashMap<>(infrastructure().config());
+    config.put("airlock.slack.api-url", slack().apiUrl());
+    return config;
   }
 
   @Override
