@@ -1,0 +1,107 @@
+package dev.airlock.metrics;
+
+import dev.airlock.approval.ApprovalEvent;
+import dev.airlock.approval.ApprovalFilter;
+import dev.airlock.approval.ApprovalStatus;
+import dev.airlock.approval.ApprovalView;
+import dev.airlock.approval.Approvals;
+import dev.airlock.approval.ParkedCalls;
+import dev.airlock.guard.CallObserver;
+import dev.airlock.guard.CallRecord;
+import dev.airlock.policy.Decision;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Prometheus metrics of calls and approvals (see docs/operations.md for the full list). */
+@ApplicationScoped
+public class CallMetrics implements CallObserver {
+
+  private final MeterRegistry registry;
+  private final AtomicLong pending = new AtomicLong();
+
+  @Inject Approvals approvals;
+
+  @Inject
+  public CallMetrics(MeterRegistry registry, ParkedCalls parked) {
+    this.registry = registry;
+    registry.gauge("airlock_approvals_pending", pending);
+    registry.gauge("airlock_parked_calls_held", parked, ParkedCalls::size);
+  }
+
+  @Override
+  public CompletionStage<Void> onCallFinished(CallRecord record) {
+    Decision decision = record.context().get(Decision.class).orElse(null);
+    registry
+        .counter(
+            "airlock_calls_total",
+            "upstream",
+            record.call().upstream(),
+            "tool",
+            record.call().tool(),
+            "decision",
+            decisionName(decision),
+            "outcome",
+            record.outcome().name().toLowerCase(Locale.ROOT))
+        .increment();
+    if (record.upstreamLatency() != null) {
+      Timer.builder("airlock_upstream_latency")
+          .tag("upstream", record.call().upstream())
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(record.upstreamLatency());
+    }
+    if (record.outcome() == dev.airlock.guard.CallOutcome.UPSTREAM_ERROR) {
+      registry
+          .counter("airlock_upstream_errors_total", "upstream", record.call().upstream())
+          .increment();
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  void onApproval(@Observes ApprovalEvent event) {
+    ApprovalView view = event.view();
+    if (event.kind() == ApprovalEvent.Kind.DECIDED && view.decidedAt() != null) {
+      registry
+          .counter(
+              "airlock_decisions_total",
+              "channel",
+              String.valueOf(view.decidedVia()).toLowerCase(Locale.ROOT),
+              "status",
+              view.status().name().toLowerCase(Locale.ROOT))
+          .increment();
+      Timer.builder("airlock_approval_wait")
+          .publishPercentileHistogram()
+          .register(registry)
+          .record(Duration.between(view.requestedAt(), view.decidedAt()));
+    }
+  }
+
+  @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void countPending() {
+    try {
+      pending.set(
+          approvals
+              .list(new ApprovalFilter(ApprovalStatus.PENDING, null, null, null, null, 1000))
+              .size());
+    } catch (RuntimeException e) {
+      // database away: keep the last value
+    }
+  }
+
+  private static String decisionName(Decision decision) {
+    if (decision == null) {
+      return "none";
+    }
+    String simple = decision.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+    return decision.enforced() ? simple : "monitor_" + simple;
+  }
+}
