@@ -28,9 +28,44 @@ public final class PolicyEngine {
   }
 
   private final Policy policy;
+  private final ToolIndex topLevel;
+  private final Map<String, ToolIndex> sections = new HashMap<>();
 
   public PolicyEngine(Policy policy) {
     this.policy = policy;
+    this.topLevel = new ToolIndex(policy.tools());
+    policy
+        .upstreams()
+        .forEach((name, section) -> sections.put(name, new ToolIndex(section.tools())));
+  }
+
+  /** Exact names by hash, then patterns in precedence order: a decision never scans every rule. */
+  private static final class ToolIndex {
+    private final Map<String, Rule> exact = new HashMap<>();
+    private final List<ToolRule> patterns = new ArrayList<>();
+
+    ToolIndex(List<ToolRule> rules) {
+      for (ToolRule rule : rules) {
+        if (rule.pattern().exact()) {
+          exact.put(rule.pattern().text(), rule.rule());
+        } else {
+          patterns.add(rule);
+        }
+      }
+    }
+
+    Optional<Rule> match(String tool) {
+      Rule named = exact.get(tool);
+      if (named != null) {
+        return Optional.of(named);
+      }
+      for (ToolRule rule : patterns) {
+        if (rule.pattern().matches(tool)) {
+          return Optional.of(rule.rule());
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   public Policy policy() {
@@ -126,12 +161,12 @@ public final class PolicyEngine {
   private Rule ruleFor(String upstream, String tool, Risk risk) {
     Policy.Section section = policy.upstreams().get(upstream);
     if (section != null) {
-      Optional<Rule> named = firstMatching(section.tools(), tool);
+      Optional<Rule> named = sections.get(upstream).match(tool);
       if (named.isPresent()) {
         return named.get();
       }
     }
-    Optional<Rule> named = firstMatching(policy.tools(), tool);
+    Optional<Rule> named = topLevel.match(tool);
     if (named.isPresent()) {
       return named.get();
     }
@@ -145,16 +180,6 @@ public final class PolicyEngine {
       return section.defaultRule().get();
     }
     return policy.defaultRule();
-  }
-
-  /** Tool rules are kept sorted by {@link Policy#PRECEDENCE}, so the first match wins. */
-  private static Optional<Rule> firstMatching(List<ToolRule> rules, String tool) {
-    for (ToolRule rule : rules) {
-      if (rule.pattern().matches(tool)) {
-        return Optional.of(rule.rule());
-      }
-    }
-    return Optional.empty();
   }
 
   private static Map<String, Object> variables(PolicyRequest request, Risk risk) {

@@ -1,0 +1,270 @@
+package dev.airlock.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Load harness: {@code tools/call} over Streamable HTTP to the demo upstream directly and through
+ * Airlock, in the same run, at a fixed open-loop rate (latency measured from the intended send
+ * time, so a stall is not hidden) and then as fast as the sessions can go.
+ *
+ * <p>Usage: {@code RelayLoadBench --direct URL --gateway URL [--token T] [--rate 500] [--sessions
+ * 50] [--seconds 20]}; see docs/benchmarks.md.
+ */
+public final class RelayLoadBench {
+
+  record Result(String name, long calls, long errors, double seconds, Histogram latency) {
+    double throughput() {
+      return calls / seconds;
+    }
+
+    String row() {
+      return String.format(
+          Locale.ROOT,
+          "| %s | %,.0f | %.2f | %.2f | %.2f | %d |",
+          name,
+          throughput(),
+          latency.getValueAtPercentile(50) / 1000.0,
+          latency.getValueAtPercentile(99) / 1000.0,
+          latency.getValueAtPercentile(99.9) / 1000.0,
+          errors);
+    }
+  }
+
+  private static final String CALL =
+      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"ListAHORuns\",\"arguments\":{\"maxResults\":3}}}";
+
+  public static void main(String[] args) throws Exception {
+    String direct = arg(args, "--direct", "http://127.0.0.1:8091/mcp");
+    String gateway = arg(args, "--gateway", "http://127.0.0.1:8080/mcp/healthomics");
+    String token = arg(args, "--token", null);
+    int rate = Integer.parseInt(arg(args, "--rate", "500"));
+    int sessions = Integer.parseInt(arg(args, "--sessions", "50"));
+    int seconds = Integer.parseInt(arg(args, "--seconds", "20"));
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<Result> results = new ArrayList<>();
+      // Warm up both paths (JIT, pools), then measure them alternately in one run.
+      fixedRate(vertx, "warm-up direct", direct, null, rate, sessions, 5);
+      fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, 5);
+      results.add(
+          fixedRate(vertx, "direct @" + rate + "/s", direct, null, rate, sessions, seconds));
+      results.add(
+          fixedRate(vertx, "Airlock @" + rate + "/s", gateway, token, rate, sessions, seconds));
+      results.add(maxRate(vertx, "direct max", direct, null, sessions, seconds / 2));
+      results.add(maxRate(vertx, "Airlock max", gateway, token, sessions, seconds / 2));
+      System.out.println("| run | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
+      System.out.println("|---|---|---|---|---|---|");
+      results.forEach(r -> System.out.println(r.row()));
+      Result d = results.get(0);
+      Result g = results.get(1);
+      System.out.printf(
+          Locale.ROOT,
+          "%nAdded by Airlock at %d calls/s: p50 %+.2f ms, p99 %+.2f ms, p99.9 %+.2f ms%n",
+          rate,
+          (g.latency.getValueAtPercentile(50) - d.latency.getValueAtPercentile(50)) / 1000.0,
+          (g.latency.getValueAtPercentile(99) - d.latency.getValueAtPercentile(99)) / 1000.0,
+          (g.latency.getValueAtPercentile(99.9) - d.latency.getValueAtPercentile(99.9)) / 1000.0);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Sessions each initialized once; calls spread round-robin, sent on schedule. */
+  static Result fixedRate(
+      Vertx vertx, String name, String url, String token, int rate, int sessions, int seconds)
+      throws Exception {
+    Target target = new Target(vertx, url, token, sessions);
+    Histogram histogram = new Histogram(60_000_000L, 3);
+    AtomicLong errors = new AtomicLong();
+    long total = (long) rate * seconds;
+    CountDownLatch done = new CountDownLatch((int) total);
+    long intervalNanos = 1_000_000_000L / rate;
+    long start = System.nanoTime();
+    Thread scheduler =
+        new Thread(
+            () -> {
+              for (long i = 0; i < total; i++) {
+                long intended = start + i * intervalNanos;
+                long wait = intended - System.nanoTime();
+                if (wait > 0) {
+                  java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                String session = target.sessions.get((int) (i % sessions));
+                target.call(
+                    session,
+                    () -> {
+                      synchronized (histogram) {
+                        histogram.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
+                      }
+                      done.countDown();
+                    },
+                    () -> {
+                      errors.incrementAndGet();
+                      done.countDown();
+                    });
+              }
+            });
+    scheduler.start();
+    if (!done.await(seconds + 60L, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + ": calls did not finish in time");
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    target.close();
+    return new Result(name, total - errors.get(), errors.get(), elapsed, histogram);
+  }
+
+  /** Each session sends its next call as soon as the previous answered (closed loop). */
+  static Result maxRate(
+      Vertx vertx, String name, String url, String token, int sessions, int seconds)
+      throws Exception {
+    Target target = new Target(vertx, url, token, sessions);
+    Histogram histogram = new Histogram(60_000_000L, 3);
+    AtomicLong calls = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    CountDownLatch done = new CountDownLatch(sessions);
+    long start = System.nanoTime();
+    for (String session : target.sessions) {
+      loop(target, session, end, histogram, calls, errors, done);
+    }
+    done.await(seconds + 60L, TimeUnit.SECONDS);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    target.close();
+    return new Result(name, calls.get(), errors.get(), elapsed, histogram);
+  }
+
+  private static void loop(
+      Target target,
+      String session,
+      long end,
+      Histogram histogram,
+      AtomicLong calls,
+      AtomicLong errors,
+      CountDownLatch done) {
+    if (System.nanoTime() >= end) {
+      done.countDown();
+      return;
+    }
+    long sent = System.nanoTime();
+    target.call(
+        session,
+        () -> {
+          synchronized (histogram) {
+            histogram.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+          }
+          calls.incrementAndGet();
+          loop(target, session, end, histogram, calls, errors, done);
+        },
+        () -> {
+          errors.incrementAndGet();
+          loop(target, session, end, histogram, calls, errors, done);
+        });
+  }
+
+  /** An MCP endpoint with N initialized sessions. */
+  static final class Target {
+    final HttpClient client;
+    final String url;
+    final String token;
+    final List<String> sessions = new ArrayList<>();
+
+    Target(Vertx vertx, String url, String token, int count) throws Exception {
+      this.url = url;
+      this.token = token;
+      this.client =
+          vertx.createHttpClient(
+              new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+              new PoolOptions().setHttp1MaxSize(count));
+      for (int i = 0; i < count; i++) {
+        sessions.add(initialize());
+      }
+    }
+
+    private String initialize() throws Exception {
+      var response =
+          client
+              .request(options(null))
+              .compose(
+                  req ->
+                      req.send(
+                          Buffer.buffer(
+                              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}")))
+              .compose(r -> r.body().map(b -> r.getHeader("Mcp-Session-Id")))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      client
+          .request(options(response))
+          .compose(
+              req ->
+                  req.send(
+                      Buffer.buffer(
+                          "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")))
+          .compose(r -> r.body())
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      return response;
+    }
+
+    void call(String session, Runnable ok, Runnable failed) {
+      client
+          .request(options(session))
+          .compose(req -> req.send(Buffer.buffer(CALL)))
+          .compose(
+              r -> r.body().map(b -> r.statusCode() == 200 && b.toString().contains("\"result\"")))
+          .onComplete(
+              result -> {
+                if (result.succeeded() && result.result()) {
+                  ok.run();
+                } else {
+                  failed.run();
+                }
+              });
+    }
+
+    private RequestOptions options(String session) {
+      RequestOptions options =
+          new RequestOptions()
+              .setMethod(HttpMethod.POST)
+              .setAbsoluteURI(url)
+              .putHeader("Content-Type", "application/json")
+              .putHeader("Accept", "application/json, text/event-stream");
+      if (session != null) {
+        options
+            .putHeader("Mcp-Session-Id", session)
+            .putHeader("MCP-Protocol-Version", "2025-11-25");
+      }
+      if (token != null) {
+        options.putHeader("Authorization", "Bearer " + token);
+      }
+      return options;
+    }
+
+    void close() {
+      client.close();
+    }
+  }
+
+  private static String arg(String[] args, String name, String fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
+  }
+}
