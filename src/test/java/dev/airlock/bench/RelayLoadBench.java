@@ -180,6 +180,7 @@ public final class RelayLoadBench {
     final String url;
     final String token;
     final List<String> sessions = new ArrayList<>();
+    final AtomicLong reported = new AtomicLong();
 
     Target(Vertx vertx, String url, String token, int count) throws Exception {
       this.url = url;
