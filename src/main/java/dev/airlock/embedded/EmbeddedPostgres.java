@@ -31,7 +31,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
       var builder =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
               .setDataDirectory(dataDir)
-              .setCleanDataDirectory(!Files.exists(dataDir.resolve("PG_VERSION")))
+              // Never clean: zonky deletes a "clean" data directory on close, and a restart (tests
+              // stop the server to prove Airlock fails closed) must find its data again. initdb
+              // still runs when the directory is new.
+              .setCleanDataDirectory(false)
               .setOverrideWorkingDirectory(dataDir.resolveSibling("postgres-bin").toFile())
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200");
