@@ -3,26 +3,36 @@
 // Usage: node queue-flow.mjs BASE_URL SCREENSHOT_DIR
 // Prints one JSON line per step and exits 1 on the first failure.
 import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const base = process.argv[2];
 const shots = process.argv[3];
 const mcp = `${base}/mcp/healthomics`;
+const sdkScenario = join(fileURLToPath(new URL('.', import.meta.url)), '../../src/test/js/approval-scenario.mjs');
 const step = (name, detail = '') => console.log(JSON.stringify({ step: name, ok: true, detail }));
 
-async function mcpSession() {
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
-  const init = await fetch(mcp, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'browser-test', version: '1' } } }) });
-  const session = init.headers.get('mcp-session-id');
-  await init.text();
-  const sessionHeaders = { ...headers, 'Mcp-Session-Id': session, 'MCP-Protocol-Version': '2025-11-25' };
-  await (await fetch(mcp, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+// The agent is the official MCP TypeScript SDK client (src/test/js/approval-scenario.mjs), run as
+// its own process: a real client that nobody here wrote waits for the reviewer's decision.
+function mcpSession() {
   return {
-    async call(name, args) {
-      const response = await fetch(mcp, { method: 'POST', headers: sessionHeaders, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } }) });
-      const text = await response.text();
-      const last = text.split('\n').filter((l) => l.startsWith('data: {') || l.startsWith('{')).pop();
-      return JSON.parse(last.replace(/^data: /, ''));
+    call(name, args) {
+      return new Promise((resolve, reject) => {
+        const child = spawn('node', [sdkScenario, mcp, name, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d) => { out += d; });
+        const timer = setTimeout(() => { child.kill(); reject(new Error('SDK client timed out')); }, 120_000);
+        child.on('exit', () => {
+          clearTimeout(timer);
+          try {
+            const line = JSON.parse(out.trim().split('\n').pop());
+            resolve({ result: { isError: line.isError || !line.ok, content: [{ text: line.text ?? line.error }] } });
+          } catch (error) {
+            reject(new Error(`SDK client printed ${out}`));
+          }
+        });
+      });
     },
   };
 }
@@ -53,7 +63,7 @@ try {
   // 1. Sign in; a real client's call appears live; open it; approve; the client gets the result.
   const page = await signIn(browser, 'reviewer');
   step('signed-in');
-  const agent = await mcpSession();
+  const agent = mcpSession();
   const approved = agent.call('CancelAHORunBatch', { runIds: ['run-0003'] });
   const firstId = await openRow(page);
   step('appeared-live', firstId);

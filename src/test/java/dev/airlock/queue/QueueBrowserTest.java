@@ -27,6 +27,7 @@ class QueueBrowserTest {
   @Test
   void aReviewerDecidesLiveRequestsInTheBrowser() throws Exception {
     // Given
+    NodeHarness.install();
     if (!Files.exists(TESTS.resolve("node_modules/playwright-core"))) {
       NodeHarness.Run install =
           NodeHarness.run(TESTS, Duration.ofMinutes(3), "npm", "ci", "--no-audit", "--no-fund");

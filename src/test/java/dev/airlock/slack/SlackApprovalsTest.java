@@ -38,10 +38,44 @@ class SlackApprovalsTest {
 
   @Test
   void aParkedCallIsPostedAndASignedApproveClickReleasesIt() throws Exception {
-    // Given
-    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
-    CompletableFuture<JsonNode> answer = async(client, "{\"runIds\":[\"run-0001\"]}");
-    String id = pending(client.session());
+    // Given: the official TypeScript SDK client calls the demo upstream through Airlock
+    dev.airlock.testing.NodeHarness.install();
+    CompletableFuture<dev.airlock.testing.NodeHarness.Run> sdkClient =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return dev.airlock.testing.NodeHarness.run(
+                    dev.airlock.testing.NodeHarness.DIR,
+                    Duration.ofMinutes(2),
+                    "node",
+                    "approval-scenario.mjs",
+                    gateway.toString(),
+                    "CancelAHORunBatch",
+                    "{\"runIds\":[\"run-0001\"],\"via\":\"slack\"}");
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    String id =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    approvals
+                        .list(
+                            new ApprovalFilter(
+                                ApprovalStatus.PENDING,
+                                "healthomics",
+                                "CancelAHORunBatch",
+                                null,
+                                null,
+                                200))
+                        .stream()
+                        .filter(v -> v.arguments().toString().contains("slack"))
+                        .map(ApprovalView::id)
+                        .findFirst()
+                        .orElse(null),
+                java.util.Objects::nonNull);
     FakeSlack.Call post = awaitPost(id);
 
     // Then the message tells the reviewer what they need
@@ -65,8 +99,8 @@ class SlackApprovalsTest {
         .statusCode(200);
 
     // Then
-    JsonNode result = answer.get(30, TimeUnit.SECONDS);
-    assertThat(result.path("result").path("isError").asBoolean(false)).isFalse();
+    String output = sdkClient.get(90, TimeUnit.SECONDS).output();
+    assertThat(output).contains("\"ok\":true").contains("\"isError\":false").contains("run-0001");
     ApprovalView view = approvals.find(id).orElseThrow();
     assertThat(view.status()).isEqualTo(ApprovalStatus.APPROVED);
     assertThat(view.reviews().get(0).reviewerId()).isEqualTo("UANA");
