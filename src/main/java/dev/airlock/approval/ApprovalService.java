@@ -44,6 +44,10 @@ public class ApprovalService implements Approvals {
   @Inject EntityManager entityManager;
   @Inject ObjectMapper json;
   @Inject Instance<AuditTrail> audit;
+  @Inject jakarta.enterprise.event.Event<OutboxWritten> outboxWritten;
+
+  /** Fired inside the transaction that wrote an outbox row; observed after it commits. */
+  public record OutboxWritten(String approvalId) {}
 
   // ---- parking --------------------------------------------------------------------------------
 
@@ -406,6 +410,7 @@ public class ApprovalService implements Approvals {
     message.payload = write(view);
     message.createdAt = Instant.now();
     message.persist();
+    outboxWritten.fire(new OutboxWritten(view.id()));
   }
 
   private void auditEntry(

@@ -27,7 +27,17 @@ public class PostgresRateLimitStore implements RateLimitStore {
           + " on conflict (counter, scope_key, window_start) do update set count = rate_counter.count + 1"
           + " where rate_counter.count < ? returning count";
 
-  @Inject AgroalDataSource dataSource;
+  private final javax.sql.DataSource dataSource;
+
+  @Inject
+  public PostgresRateLimitStore(AgroalDataSource dataSource) {
+    this((javax.sql.DataSource) dataSource);
+  }
+
+  /** For harnesses outside the application (benchmarks). */
+  public PostgresRateLimitStore(javax.sql.DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
 
   @Override
   public Optional<Exceeded> tryAcquire(

@@ -46,6 +46,23 @@ public class OutboxRelay {
     }
   }
 
+  /**
+   * Publishes right after a transaction that wrote to the outbox commits, instead of waiting for
+   * the next tick: a decision reaches the replica holding the call in milliseconds.
+   */
+  void afterCommit(
+      @jakarta.enterprise.event.Observes(
+              during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+          dev.airlock.approval.ApprovalService.OutboxWritten written,
+      io.vertx.core.Vertx vertx) {
+    vertx.executeBlocking(
+        () -> {
+          tick();
+          return null;
+        },
+        false);
+  }
+
   /** Publishes up to one batch; returns how many rows were acknowledged. */
   @Transactional
   public int publishBatch() {
