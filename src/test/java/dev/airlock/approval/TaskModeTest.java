@@ -1,0 +1,111 @@
+package dev.airlock.approval;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.testing.McpTestClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** A 2025-11-25 client asks for a task: Airlock owns it until the approved call's result is in. */
+@QuarkusTest
+class TaskModeTest {
+
+  @Inject Approvals approvals;
+
+  @TestHTTPResource("/mcp/healthomics")
+  URL gateway;
+
+  @Test
+  void aTaskAugmentedCallIsAnsweredAtOnceAndCompletesWithTheReleasedResult() throws Exception {
+    // Given
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    JsonNode capabilities = client.request("ping", "{}");
+    assertThat(capabilities.has("result")).isTrue();
+
+    // When
+    JsonNode created =
+        client.request(
+            "tools/call",
+            "{\"name\":\"CancelAHORunBatch\",\"arguments\":{\"runIds\":[\"run-0006\"]},\"task\":{\"ttl\":600000}}");
+
+    // Then: a task, working
+    JsonNode task = created.path("result").path("task");
+    String taskId = task.path("taskId").asText();
+    assertThat(task.path("status").asText()).isEqualTo("working");
+    assertThat(task.path("createdAt").asText()).isNotBlank();
+    JsonNode got = client.request("tasks/get", "{\"taskId\":\"" + taskId + "\"}");
+    assertThat(got.path("result").path("status").asText()).isEqualTo("working");
+    JsonNode listed = client.request("tasks/list", "{}");
+    assertThat(listed.path("result").path("tasks").toString()).contains(taskId);
+
+    // And when a reviewer approves
+    String id =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () ->
+                    approvals
+                        .list(
+                            new ApprovalFilter(
+                                ApprovalStatus.PENDING,
+                                "healthomics",
+                                "CancelAHORunBatch",
+                                null,
+                                null,
+                                100))
+                        .stream()
+                        .filter(v -> v.sessionId().equals(client.session()))
+                        .map(ApprovalView::id)
+                        .findFirst()
+                        .orElse(null),
+                java.util.Objects::nonNull);
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    // Then tasks/result gives the upstream's result, tagged with the task
+    JsonNode result = client.request("tasks/result", "{\"taskId\":\"" + taskId + "\"}");
+    assertThat(result.path("result").path("structuredContent").path("cancelled").toString())
+        .contains("run-0006");
+    assertThat(
+            result
+                .path("result")
+                .path("_meta")
+                .path("io.modelcontextprotocol/related-task")
+                .path("taskId")
+                .asText())
+        .isEqualTo(taskId);
+    assertThat(
+            client
+                .request("tasks/get", "{\"taskId\":\"" + taskId + "\"}")
+                .path("result")
+                .path("status")
+                .asText())
+        .isEqualTo("completed");
+  }
+
+  @Test
+  void initializeAdvertisesTasksForToolCalls() throws Exception {
+    McpTestClient client = new McpTestClient(gateway.toString(), null);
+    var response =
+        client.send(
+            "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}");
+    JsonNode capabilities =
+        McpTestClient.lastMessage(response.body()).path("result").path("capabilities");
+    assertThat(capabilities.path("tasks").path("requests").path("tools").has("call")).isTrue();
+    assertThat(capabilities.path("tools").isObject()).isTrue();
+  }
+}
