@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,6 +276,74 @@ class RelayProtocolTest {
     assertThat(body.path("error").path("message").asText())
         .contains("unreachable")
         .contains("127.0.0.1:9");
+  }
+
+  @Test
+  void unsolicitedMessagesWaitForTheClientsStreamAndResumeAfterLastEventId() throws Exception {
+    // Given: a session, and the upstream's standalone stream open at Airlock
+    String session = open();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !upstream.serverStreams.isEmpty());
+    int streams = upstream.serverStreams.size();
+
+    // When: the upstream speaks before the client listens
+    vertx.runOnContext(
+        v -> {
+          upstream.push("notifications/message", 1);
+          upstream.push("notifications/message", 2);
+        });
+
+    // Then: the client's GET stream gets both, with event ids
+    List<String[]> first = readEvents(session, null, 2);
+    assertThat(first)
+        .extracting(e -> e[1])
+        .allSatisfy(data -> assertThat(data).contains("notifications/message"));
+    assertThat(first.get(1)[1]).contains("\"n\":2");
+
+    // When: more arrive while the client is away, and it resumes from the last id it saw
+    vertx.runOnContext(v -> upstream.push("notifications/message", 3));
+    Thread.sleep(300);
+    List<String[]> resumed = readEvents(session, first.get(1)[0], 1);
+
+    // Then: only what it missed
+    assertThat(resumed.get(0)[1]).contains("\"n\":3");
+    assertThat(streams).isPositive();
+  }
+
+  /** Opens the GET stream, reads {@code count} events as [id, data], and closes it. */
+  private List<String[]> readEvents(String session, String lastEventId, int count)
+      throws Exception {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(endpoint.toURI())
+            .header("Accept", "text/event-stream")
+            .header("Mcp-Session-Id", session)
+            .header("MCP-Protocol-Version", "2025-11-25")
+            .GET();
+    if (lastEventId != null) {
+      builder.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<java.io.InputStream> response =
+        http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+    List<String[]> events = new java.util.ArrayList<>();
+    try (var reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String id = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      String line;
+      while (events.size() < count
+          && System.nanoTime() < deadline
+          && (line = reader.readLine()) != null) {
+        if (line.startsWith("id: ")) {
+          id = line.substring(4);
+        } else if (line.startsWith("data: {")) {
+          events.add(new String[] {id, line.substring(6)});
+        }
+      }
+    }
+    return events;
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

@@ -22,6 +22,15 @@ final class ScriptedUpstream implements AutoCloseable {
 
   final List<ObjectNode> received = new CopyOnWriteArrayList<>();
   final List<String> deletes = new CopyOnWriteArrayList<>();
+  final List<HttpServerResponse> serverStreams = new CopyOnWriteArrayList<>();
+
+  /** Sends an unsolicited notification on every open standalone stream. */
+  void push(String method, int n) {
+    ObjectNode message = JSON.createObjectNode();
+    message.put("jsonrpc", "2.0").put("method", method).putObject("params").put("n", n);
+    serverStreams.forEach(stream -> stream.write(sse(message)));
+  }
+
   private final HttpServer server;
   private volatile HttpServerResponse waitingForSampling;
   private volatile JsonNode waitingId;
@@ -38,7 +47,13 @@ final class ScriptedUpstream implements AutoCloseable {
                     return;
                   }
                   if (request.method().name().equals("GET")) {
-                    request.response().setStatusCode(405).end();
+                    // The standalone stream: stays open; push() writes unsolicited messages to it.
+                    request
+                        .response()
+                        .setChunked(true)
+                        .putHeader("Content-Type", "text/event-stream")
+                        .write(": open\n\n");
+                    serverStreams.add(request.response());
                     return;
                   }
                   request.body(
