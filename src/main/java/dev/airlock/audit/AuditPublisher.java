@@ -34,6 +34,7 @@ public class AuditPublisher {
 
   @Scheduled(
       every = "${airlock.audit.publish-interval:500ms}",
+      delayed = "3s",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     try {

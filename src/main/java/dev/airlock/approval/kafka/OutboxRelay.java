@@ -37,6 +37,7 @@ public class OutboxRelay {
 
   @Scheduled(
       every = "${airlock.approval.outbox-interval:200ms}",
+      delayed = "3s",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     try {
