@@ -6,7 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 
 /** An audit event as stored: the fields the hash covers, in a fixed order. */
-record StoredEvent(
+public record StoredEvent(
     long seq,
     String id,
     Instant at,
@@ -38,7 +38,7 @@ record StoredEvent(
           + " policy_version, rule_id, decision, reason, reviewers, channel, wait_ms, upstream_ms, outcome,"
           + " details, prev_hash, hash";
 
-  static final String[] HEADER = {
+  public static final String[] HEADER = {
     "seq",
     "id",
     "at",
@@ -128,7 +128,7 @@ record StoredEvent(
         details);
   }
 
-  String[] values() {
+  public String[] values() {
     return new String[] {
       Long.toString(seq),
       id,
