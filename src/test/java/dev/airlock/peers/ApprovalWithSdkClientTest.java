@@ -76,7 +76,8 @@ class ApprovalWithSdkClientTest {
     assertThat(output).contains("\"isError\":true").contains("not this batch");
   }
 
-  private CompletableFuture<NodeHarness.Run> run(String args) {
+  private CompletableFuture<NodeHarness.Run> run(String args) throws Exception {
+    NodeHarness.install();
     return CompletableFuture.supplyAsync(
         () -> {
           try {

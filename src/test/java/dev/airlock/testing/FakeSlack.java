@@ -112,6 +112,11 @@ public final class FakeSlack implements AutoCloseable {
       case "chat.postEphemeral" ->
           reply(exchange, 200, "{\"ok\":true,\"message_ts\":\"1700000000.1\"}");
       case "views.open" -> reply(exchange, 200, "{\"ok\":true,\"view\":{\"id\":\"V1\"}}");
+      case "auth.test" ->
+          reply(
+              exchange,
+              200,
+              "{\"ok\":true,\"team_id\":\"T1\",\"user_id\":\"UBOT\",\"bot_id\":\"B1\"}");
       case "usergroups.users.list" ->
           reply(exchange, 200, "{\"ok\":true,\"users\":[\"UGROUP1\",\"UGROUP2\"]}");
       default -> reply(exchange, 200, "{\"ok\":false,\"error\":\"unknown_method\"}");
