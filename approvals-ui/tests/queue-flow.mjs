@@ -18,8 +18,11 @@ const step = (name, detail = '') => console.log(JSON.stringify({ step: name, ok:
 function mcpSession() {
   return {
     call(name, args) {
+      // A fresh marker per call: an identical earlier call (same grant and arguments) would attach
+      // to that call's approval instead of creating a new one.
+      const unique = { ...args, trace: `browser-${process.pid}-${Date.now()}-${Math.random()}` };
       return new Promise((resolve, reject) => {
-        const child = spawn('node', [sdkScenario, mcp, name, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn('node', [sdkScenario, mcp, name, JSON.stringify(unique)], { stdio: ['ignore', 'pipe', 'inherit'] });
         let out = '';
         child.stdout.on('data', (d) => { out += d; });
         const timer = setTimeout(() => { child.kill(); reject(new Error('SDK client timed out')); }, 120_000);
