@@ -35,7 +35,10 @@ public class AuditRetention {
     int deleted;
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement =
-            connection.prepareStatement("delete from audit_event where at < ? and published")) {
+            connection.prepareStatement(
+                // Cut the chain at one point: everything before the first event at or after the
+                // cutoff.
+                "delete from audit_event where published and seq < (select coalesce(min(seq), 9223372036854775807) from audit_event where at >= ?)")) {
       statement.setTimestamp(1, Timestamp.from(cutoff));
       deleted = statement.executeUpdate();
     } catch (SQLException e) {
