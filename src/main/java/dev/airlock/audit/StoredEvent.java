@@ -100,32 +100,10 @@ public record StoredEvent(
         row.getString(25));
   }
 
-  /** What the hash covers: everything but seq, the hashes and the publication flag. */
+  /** What the hash covers: every exported value but seq and the two hashes. */
   String computeHash(String previous) {
-    return ChainHash.of(
-        previous,
-        id,
-        at.toString(),
-        kind,
-        decisionId,
-        agent,
-        grantId,
-        owner,
-        sessionId,
-        upstream,
-        tool,
-        argsDigest,
-        args,
-        policyVersion,
-        ruleId,
-        decision,
-        reason,
-        reviewers,
-        channel,
-        waitMs == null ? null : waitMs.toString(),
-        upstreamMs == null ? null : upstreamMs.toString(),
-        outcome,
-        details);
+    String[] all = values();
+    return ChainHash.of(previous, java.util.Arrays.copyOfRange(all, 1, all.length - 2));
   }
 
   public String[] values() {

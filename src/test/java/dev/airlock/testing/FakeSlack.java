@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeSlack implements AutoCloseable {
 
-  public static final String TOKEN = "xoxb-test-token";
+  public static final String TOKEN = "xoxb-fake";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One accepted call: the method and its parameters (JSON values parsed). */
