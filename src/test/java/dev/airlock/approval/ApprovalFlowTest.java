@@ -329,6 +329,37 @@ class ApprovalFlowTest {
   }
 
   @Test
+  void aClientCancelWithdrawsTheHeldCallAndReviewersSeeItCancelled() throws Exception {
+    // Given: a held call (auto mode, within the hold budget)
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    int before = callsReceived;
+    CompletableFuture<JsonNode> held =
+        async(() -> client.callTool("CancelAHORunBatch", "{\"runIds\":[\"run-cancel\"]}"));
+    String id = awaitPending("CancelAHORunBatch", client.session());
+
+    // When: the client cancels its request (McpTestClient numbers requests after initialize from 2:
+    // this is the first call)
+    client.send(
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":2,\"reason\":\"user aborted\"}}");
+
+    // Then
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> approvals.find(id).orElseThrow().status() == ApprovalStatus.CANCELLED);
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(409);
+    assertThat(callsReceived).isEqualTo(before);
+    held.cancel(true);
+  }
+
+  @Test
   void reviewerRoleIsRequired() {
     given()
         .auth()
