@@ -39,10 +39,13 @@ public class AuditChain {
    * retention, that is all that remains of the older chain).
    */
   public Verification verify(Instant from, Instant to) {
+    // Events are chained in append order (seq); their times are when the call started, so a time
+    // range is turned into the seq range it spans rather than filtered event by event.
     String sql =
         "select "
             + StoredEvent.COLUMNS
-            + " from audit_event where at >= ? and at <= ? order by seq";
+            + " from audit_event where seq >= (select coalesce(min(seq), 0) from audit_event where at >= ?)"
+            + " and seq <= (select coalesce(max(seq), 0) from audit_event where at <= ?) order by seq";
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try (PreparedStatement statement = connection.prepareStatement(sql)) {

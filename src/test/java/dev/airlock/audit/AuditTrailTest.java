@@ -77,7 +77,8 @@ class AuditTrailTest {
       client.callTool("ListAHORuns", "{\"maxResults\":" + (i + 1) + "}");
     }
     Instant to = Instant.now().plusSeconds(1);
-    assertThat(chain.verify(from, to).ok()).isTrue();
+    AuditChain.Verification intact = chain.verify(from, to);
+    assertThat(intact.ok()).as("%s", intact).isTrue();
     long seq = seqsOfSession(client.session()).get(1);
     String original = column(seq, "reason");
 
