@@ -22,7 +22,11 @@ public class LocalRunBanner {
   @ConfigProperty(name = "airlock.grants.demo-key.value")
   java.util.Optional<String> demoKey;
 
-  void onStart(@Observes StartupEvent event) {
+  // After the other start-up observers (the demo upstream registers itself on start).
+  void onStart(
+      @Observes
+          @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.LIBRARY_AFTER + 900)
+          StartupEvent event) {
     if (!enabled) {
       return;
     }
