@@ -610,36 +610,29 @@ final class ClientSession implements UpstreamListener {
         channel.finish(response);
         return;
       }
-      long now = System.nanoTime();
       relay
-          .observe(
-              new dev.airlock.guard.CallRecord(
-                  call,
-                  forwarded,
-                  context,
-                  outcome,
-                  detail,
-                  response,
-                  startedAt,
-                  Duration.ofNanos(now - startedNanos),
-                  forwardedAt == 0 ? null : Duration.ofNanos(now - forwardedAt)))
+          .observe(finished(outcome, detail, response))
           .whenComplete((v, error) -> channel.finish(response));
     }
 
     /** For a withdrawn call nobody waits for an answer. */
     void record(Relay relay, CallOutcome outcome, String detail, ObjectNode response) {
+      relay.observe(finished(outcome, detail, response));
+    }
+
+    private dev.airlock.guard.CallRecord finished(
+        CallOutcome outcome, String detail, ObjectNode response) {
       long now = System.nanoTime();
-      relay.observe(
-          new dev.airlock.guard.CallRecord(
-              call,
-              forwarded,
-              context,
-              outcome,
-              detail,
-              response,
-              startedAt,
-              Duration.ofNanos(now - startedNanos),
-              forwardedAt == 0 ? null : Duration.ofNanos(now - forwardedAt)));
+      return new dev.airlock.guard.CallRecord(
+          call,
+          forwarded,
+          context,
+          outcome,
+          detail,
+          response,
+          startedAt,
+          Duration.ofNanos(now - startedNanos),
+          forwardedAt == 0 ? null : Duration.ofNanos(now - forwardedAt));
     }
   }
 }
