@@ -3,6 +3,7 @@ package dev.airlock.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.approval.Redaction;
+import dev.airlock.guard.CallId;
 import dev.airlock.guard.CallObserver;
 import dev.airlock.guard.CallRecord;
 import dev.airlock.policy.CanonicalJson;
@@ -24,8 +25,18 @@ public class AuditCallObserver implements CallObserver {
   @Inject AuditConfig config;
 
   @Override
+  public CompletionStage<Void> beforeForward(CallRecord ifLost) {
+    return trail.recordIntent(callId(ifLost), entry(ifLost));
+  }
+
+  @Override
   public CompletionStage<Void> onCallFinished(CallRecord record) {
-    return trail.appendAsync(entry(record));
+    boolean forwarded = record.forwarded() != null;
+    return trail.appendAsync(entry(record), forwarded ? callId(record) : null);
+  }
+
+  private static String callId(CallRecord record) {
+    return record.context().get(CallId.class).map(CallId::value).orElseThrow();
   }
 
   AuditEntry entry(CallRecord record) {
@@ -56,7 +67,7 @@ public class AuditCallObserver implements CallObserver {
     }
     return new AuditEntry(
         "call",
-        approvalId != null ? approvalId : java.util.UUID.randomUUID().toString(),
+        approvalId != null ? approvalId : callId(record),
         record.call().caller().agent(),
         record.call().caller().grantId(),
         record.call().caller().owner(),

@@ -19,4 +19,18 @@ public interface AuditConfig {
   /** How often events are published to the airlock.audit topic. */
   @WithDefault("500ms")
   Duration publishInterval();
+
+  /**
+   * Where audit writes go while the database is unreachable, until they are replayed. Must be on
+   * disk that outlives the process (an emptyDir survives container restarts; see docs/audit.md).
+   */
+  @WithDefault("${java.io.tmpdir}/airlock-audit-spool")
+  String spoolDir();
+
+  /**
+   * How old an unsettled intent must be before it is taken as lost (its replica stopped before the
+   * call's event was written). Must exceed the longest upstream request timeout.
+   */
+  @WithDefault("10m")
+  Duration intentGrace();
 }

@@ -1,63 +1,67 @@
 package dev.airlock.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The hash-chained audit trail in PostgreSQL. Appends are serialized by a transaction-scoped
- * advisory lock so the chain stays linear across replicas. Decisions append synchronously inside
- * their own transaction; calls go through a group-commit writer, and the relay waits for their
- * commit before answering the agent (see docs/audit.md).
+ * The hash-chained audit trail in PostgreSQL. Decisions append synchronously inside their own
+ * transaction. Calls go through a group-commit writer: an intent before the call is forwarded, its
+ * event (which settles the intent) before the agent gets the answer. When the database cannot take
+ * a batch, the batch goes to the local {@link AuditSpool} and is replayed later (see
+ * docs/audit.md).
  */
 @ApplicationScoped
 public class AuditLog implements AuditTrail {
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class);
-  private static final long CHAIN_LOCK = 0x4149524C4F434BL; // "AIRLOCK"
   private static final int MAX_BATCH = 500;
 
-  private static final String INSERT =
-      "insert into audit_event (id, at, kind, decision_id, agent, grant_id, owner, session_id, upstream, tool,"
-          + " args_digest, args, policy_version, rule_id, decision, reason, reviewers, channel, wait_ms, upstream_ms,"
-          + " outcome, details, prev_hash, hash) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
-  private record Pending(AuditEntry entry, CompletableFuture<Void> done) {}
+  private record Pending(AuditWrite write, CompletableFuture<Void> done) {}
 
   @Inject AgroalDataSource dataSource;
   @Inject ObjectMapper json;
+  @Inject AuditSpool spool;
+  @Inject MeterRegistry metrics;
 
+  private ChainAppend chain;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
+  // Intents that went to the spool: their events must follow them there, or a replayed intent
+  // would outlive its settled event and be reported as lost.
+  private final Set<String> spooledIntents = ConcurrentHashMap.newKeySet();
   private volatile Thread writer;
   private volatile boolean stopping;
+  private volatile boolean databaseDown;
+
+  @PostConstruct
+  void init() {
+    chain = new ChainAppend(json);
+  }
 
   @Override
   @Transactional
   public void append(AuditEntry entry) {
     try (Connection connection = dataSource.getConnection()) {
-      write(connection, List.of(entry));
+      chain.append(connection, List.of(entry));
     } catch (SQLException e) {
       throw new IllegalStateException("audit trail unavailable: " + e.getMessage(), e);
     }
@@ -65,9 +69,23 @@ public class AuditLog implements AuditTrail {
 
   @Override
   public CompletionStage<Void> appendAsync(AuditEntry entry) {
+    return enqueue(new AuditWrite.Event(entry, null));
+  }
+
+  @Override
+  public CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent) {
+    return enqueue(new AuditWrite.Event(entry, settlesIntent));
+  }
+
+  @Override
+  public CompletionStage<Void> recordIntent(String intentId, AuditEntry ifLost) {
+    return enqueue(new AuditWrite.Intent(intentId, Instant.now(), ifLost));
+  }
+
+  private CompletionStage<Void> enqueue(AuditWrite write) {
     startWriter();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!queue.offer(new Pending(entry, done))) {
+    if (!queue.offer(new Pending(write, done))) {
       done.completeExceptionally(new IllegalStateException("audit queue full"));
     }
     return done;
@@ -103,143 +121,69 @@ public class AuditLog implements AuditTrail {
   }
 
   private void writeBatch(List<Pending> batch) {
+    List<AuditWrite> toDatabase = new ArrayList<>(batch.size());
+    List<AuditWrite> toSpool = new ArrayList<>();
+    for (Pending pending : batch) {
+      if (pending.write() instanceof AuditWrite.Event event
+          && event.settles() != null
+          && spooledIntents.remove(event.settles())) {
+        toSpool.add(event);
+      } else {
+        toDatabase.add(pending.write());
+      }
+    }
+    if (!toDatabase.isEmpty()) {
+      try {
+        writeToDatabase(toDatabase);
+        if (databaseDown) {
+          databaseDown = false;
+          LOG.info("Audit trail: the database takes writes again");
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!databaseDown) {
+          databaseDown = true;
+          LOG.errorf(
+              "Audit trail: the database refused a batch (%s); events go to the local spool until"
+                  + " it is back",
+              e.getMessage());
+        }
+        toSpool.addAll(toDatabase);
+      }
+    }
+    if (!toSpool.isEmpty()) {
+      try {
+        spool.keep(toSpool);
+        metrics.counter("airlock_audit_spooled_writes").increment(toSpool.size());
+        toSpool.stream()
+            .filter(AuditWrite.Intent.class::isInstance)
+            .forEach(w -> spooledIntents.add(((AuditWrite.Intent) w).id()));
+      } catch (RuntimeException e) {
+        LOG.errorf("Audit trail: %d events could not be written anywhere: %s", toSpool.size(), e);
+        for (Pending pending : batch) {
+          if (toSpool.contains(pending.write())) {
+            pending.done().completeExceptionally(e);
+          } else {
+            pending.done().complete(null);
+          }
+        }
+        return;
+      }
+    }
+    batch.forEach(p -> p.done().complete(null));
+  }
+
+  private void writeToDatabase(List<AuditWrite> writes) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        write(connection, batch.stream().map(Pending::entry).toList());
+        AuditWrite.store(connection, writes, chain, json);
         connection.commit();
-        batch.forEach(p -> p.done().complete(null));
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       } finally {
         connection.setAutoCommit(true);
       }
-    } catch (SQLException | RuntimeException e) {
-      LOG.errorf("Audit batch of %d events not written: %s", batch.size(), e.getMessage());
-      batch.forEach(p -> p.done().completeExceptionally(e));
-    }
-  }
-
-  private void write(Connection connection, List<AuditEntry> entries) throws SQLException {
-    try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
-      lock.setLong(1, CHAIN_LOCK);
-      lock.execute();
-    }
-    String previous = ChainHash.GENESIS;
-    try (PreparedStatement last =
-            connection.prepareStatement("select hash from audit_event order by seq desc limit 1");
-        ResultSet row = last.executeQuery()) {
-      if (row.next()) {
-        previous = row.getString(1);
-      }
-    }
-    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      for (AuditEntry entry : entries) {
-        StoredEvent event = toStored(entry, previous);
-        int i = 1;
-        insert.setString(i++, event.id());
-        insert.setTimestamp(i++, Timestamp.from(event.at()));
-        insert.setString(i++, event.kind());
-        insert.setString(i++, event.decisionId());
-        insert.setString(i++, event.agent());
-        insert.setString(i++, event.grantId());
-        insert.setString(i++, event.owner());
-        insert.setString(i++, event.sessionId());
-        insert.setString(i++, event.upstream());
-        insert.setString(i++, event.tool());
-        insert.setString(i++, event.argsDigest());
-        insert.setString(i++, event.args());
-        insert.setString(i++, event.policyVersion());
-        insert.setString(i++, event.ruleId());
-        insert.setString(i++, event.decision());
-        insert.setString(i++, event.reason());
-        insert.setString(i++, event.reviewers());
-        insert.setString(i++, event.channel());
-        setLong(insert, i++, event.waitMs());
-        setLong(insert, i++, event.upstreamMs());
-        insert.setString(i++, event.outcome());
-        insert.setString(i++, event.details());
-        insert.setString(i++, event.prevHash());
-        insert.setString(i, event.hash());
-        insert.addBatch();
-        previous = event.hash();
-      }
-      insert.executeBatch();
-    }
-  }
-
-  private StoredEvent toStored(AuditEntry e, String previous) {
-    StoredEvent unhashed =
-        new StoredEvent(
-            0,
-            UUID.randomUUID().toString(),
-            (e.at() == null ? Instant.now() : e.at()).truncatedTo(ChronoUnit.MICROS),
-            e.kind(),
-            e.decisionId(),
-            e.agent(),
-            e.grantId(),
-            e.owner(),
-            e.sessionId(),
-            e.upstream(),
-            e.tool(),
-            e.argumentsDigest(),
-            e.arguments() == null ? null : e.arguments().toString(),
-            e.policyVersion(),
-            e.ruleId(),
-            e.decision(),
-            e.reason(),
-            e.reviewers() == null || e.reviewers().isEmpty() ? null : write(e.reviewers()),
-            e.channel(),
-            e.waitMillis(),
-            e.upstreamMillis(),
-            e.outcome(),
-            e.details() == null ? null : e.details().toString(),
-            previous,
-            null);
-    String hash = unhashed.computeHash(previous);
-    return new StoredEvent(
-        0,
-        unhashed.id(),
-        unhashed.at(),
-        unhashed.kind(),
-        unhashed.decisionId(),
-        unhashed.agent(),
-        unhashed.grantId(),
-        unhashed.owner(),
-        unhashed.sessionId(),
-        unhashed.upstream(),
-        unhashed.tool(),
-        unhashed.argsDigest(),
-        unhashed.args(),
-        unhashed.policyVersion(),
-        unhashed.ruleId(),
-        unhashed.decision(),
-        unhashed.reason(),
-        unhashed.reviewers(),
-        unhashed.channel(),
-        unhashed.waitMs(),
-        unhashed.upstreamMs(),
-        unhashed.outcome(),
-        unhashed.details(),
-        previous,
-        hash);
-  }
-
-  private static void setLong(PreparedStatement statement, int index, Long value)
-      throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.BIGINT);
-    } else {
-      statement.setLong(index, value);
-    }
-  }
-
-  private String write(Object value) {
-    try {
-      return json.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -15,4 +15,13 @@ public interface AuditTrail {
    * is committed. Entries are group-committed: see docs/audit.md.
    */
   java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry);
+
+  /** As {@link #appendAsync(AuditEntry)}, and settles the call's intent in the same commit. */
+  java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent);
+
+  /**
+   * Records, before a call is forwarded, that it is about to be: if Airlock stops before the call's
+   * own event settles the intent, {@code ifLost} is appended in its place. Completes once durable.
+   */
+  java.util.concurrent.CompletionStage<Void> recordIntent(String intentId, AuditEntry ifLost);
 }

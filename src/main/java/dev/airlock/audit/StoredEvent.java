@@ -100,6 +100,36 @@ public record StoredEvent(
         row.getString(25));
   }
 
+  /** This event linked to its predecessor with {@code hash}. */
+  StoredEvent withHash(String hash) {
+    return new StoredEvent(
+        seq,
+        id,
+        at,
+        kind,
+        decisionId,
+        agent,
+        grantId,
+        owner,
+        sessionId,
+        upstream,
+        tool,
+        argsDigest,
+        args,
+        policyVersion,
+        ruleId,
+        decision,
+        reason,
+        reviewers,
+        channel,
+        waitMs,
+        upstreamMs,
+        outcome,
+        details,
+        prevHash,
+        hash);
+  }
+
   /** What the hash covers: every exported value but seq and the two hashes. */
   String computeHash(String previous) {
     String[] all = values();

@@ -15,5 +15,10 @@ public enum CallOutcome {
   /** Airlock itself failed (a guard's stage failed); the call was not forwarded. */
   GATEWAY_ERROR,
   /** The client withdrew the call before it finished. */
-  WITHDRAWN
+  WITHDRAWN,
+  /**
+   * Forwarded, but Airlock stopped before the upstream's answer was recorded: what the audit trail
+   * says of a call whose intent was never settled.
+   */
+  UNKNOWN
 }

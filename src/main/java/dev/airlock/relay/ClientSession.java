@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.airlock.guard.CallId;
 import dev.airlock.guard.CallOutcome;
 import dev.airlock.guard.Caller;
 import dev.airlock.guard.ToolCall;
@@ -228,6 +229,7 @@ final class ClientSession implements UpstreamListener {
             relay.catalog().annotations(upstreamName, tool).orElse(null),
             protocolVersion);
     CallContext context = new CallContext(this, channel, call.progressToken());
+    context.put(CallId.class, CallId.random());
     InFlight inFlight = new InFlight(clientId, channel, context, call);
     byClientId.put(JsonRpc.idKey(clientId), inFlight);
     // A dropped connection withdraws a call still held by a guard (waiting for approval); once
@@ -264,12 +266,31 @@ final class ClientSession implements UpstreamListener {
             inFlight.finishRecorded(relay, CallOutcome.GATEWAY_ERROR, rootMessage(error), failure);
           } else if (decided instanceof Verdict.Forward forward) {
             inFlight.forwarded = forward.call();
-            ObjectNode upstreamRequest = JsonRpc.JSON.createObjectNode();
-            upstreamRequest.put("jsonrpc", "2.0");
-            upstreamRequest.set("id", clientId);
-            upstreamRequest.put("method", "tools/call");
-            upstreamRequest.set("params", forward.call().params());
-            forward(upstreamRequest, inFlight);
+            // Recorded before it goes: a crash after this point cannot lose the call's audit.
+            relay
+                .beforeForward(inFlight.ifLost())
+                .whenComplete(
+                    (recorded, notRecorded) -> {
+                      if (notRecorded != null) {
+                        ObjectNode failure =
+                            JsonRpc.error(
+                                clientId,
+                                JsonRpc.INTERNAL_ERROR,
+                                "Airlock could not record this call in its audit trail and did not"
+                                    + " forward it: "
+                                    + rootMessage(notRecorded));
+                        byClientId.remove(JsonRpc.idKey(clientId), inFlight);
+                        inFlight.finishRecorded(
+                            relay, CallOutcome.GATEWAY_ERROR, rootMessage(notRecorded), failure);
+                        return;
+                      }
+                      ObjectNode upstreamRequest = JsonRpc.JSON.createObjectNode();
+                      upstreamRequest.put("jsonrpc", "2.0");
+                      upstreamRequest.set("id", clientId);
+                      upstreamRequest.put("method", "tools/call");
+                      upstreamRequest.set("params", forward.call().params());
+                      forward(upstreamRequest, inFlight);
+                    });
           } else {
             ObjectNode answer = JsonRpc.result(clientId, ((Verdict.Respond) decided).result());
             byClientId.remove(JsonRpc.idKey(clientId), inFlight);
@@ -613,6 +634,12 @@ final class ClientSession implements UpstreamListener {
       relay
           .observe(finished(outcome, detail, response))
           .whenComplete((v, error) -> channel.finish(response));
+    }
+
+    /** What the audit keeps of this call should Airlock stop before it finishes. */
+    dev.airlock.guard.CallRecord ifLost() {
+      return finished(
+          CallOutcome.UNKNOWN, "Airlock stopped before the call's outcome was recorded", null);
     }
 
     /** For a withdrawn call nobody waits for an answer. */

@@ -58,6 +58,23 @@ public class Relay {
     return ownedTasks;
   }
 
+  /**
+   * Completes when every observer has recorded that the call is about to be forwarded; fails if one
+   * could not, and the call must then not be forwarded.
+   */
+  java.util.concurrent.CompletionStage<Void> beforeForward(CallRecord ifLost) {
+    java.util.concurrent.CompletableFuture<?>[] stages =
+        new java.util.concurrent.CompletableFuture<?>[observers.size()];
+    for (int i = 0; i < observers.size(); i++) {
+      try {
+        stages[i] = observers.get(i).beforeForward(ifLost).toCompletableFuture();
+      } catch (RuntimeException e) {
+        stages[i] = java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+    }
+    return java.util.concurrent.CompletableFuture.allOf(stages);
+  }
+
   /** Completes when every observer has taken the record (the audit entry is committed). */
   java.util.concurrent.CompletionStage<Void> observe(CallRecord record) {
     java.util.concurrent.CompletableFuture<?>[] stages =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.testing.ScriptedUpstream;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.http.HttpUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;

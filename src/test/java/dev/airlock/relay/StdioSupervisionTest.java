@@ -110,6 +110,6 @@ class StdioSupervisionTest {
             .filter(l -> l.startsWith("{") || l.startsWith("data: {"))
             .reduce((a, b) -> b)
             .orElse(text);
-    return ScriptedUpstream.JSON.readTree(body.replaceFirst("^data: ", ""));
+    return dev.airlock.testing.ScriptedUpstream.JSON.readTree(body.replaceFirst("^data: ", ""));
   }
 }

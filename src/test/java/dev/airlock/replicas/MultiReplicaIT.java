@@ -55,6 +55,7 @@ class MultiReplicaIT {
     config.put("airlock.local.banner", "false");
     config.put("airlock.policy.path", dir.resolve("policy.json").toString());
     config.put("airlock.approval.hold-budget", "30s");
+    config.put("airlock.audit.spool-dir", dir.resolve("audit-spool").toString());
     a = AirlockProcess.start("a", config);
     b = AirlockProcess.start("b", config);
   }
@@ -156,6 +157,35 @@ class MultiReplicaIT {
     } finally {
       infrastructure.postgres().start();
     }
+    // The allowed call's audit event waited in the local spool and reaches the chain once the
+    // database is back; the refused call is audited too.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(callOutcomesOfSession(client.session()))
+                    .containsExactlyInAnyOrder("ok", "ok", "gateway_error"));
+  }
+
+  private java.util.List<String> callOutcomesOfSession(String session) throws Exception {
+    Map<String, String> config = infrastructure.config();
+    java.util.List<String> outcomes = new java.util.ArrayList<>();
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                config.get("quarkus.datasource.jdbc.url"),
+                config.get("quarkus.datasource.username"),
+                config.get("quarkus.datasource.password"));
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "select outcome from audit_event where kind = 'call' and session_id = ?")) {
+      s.setString(1, session);
+      try (java.sql.ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          outcomes.add(r.getString(1));
+        }
+      }
+    }
+    return outcomes;
   }
 
   private Map<String, String> victimConfig() throws Exception {

@@ -1,4 +1,4 @@
-package dev.airlock.relay;
+package dev.airlock.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,17 +15,17 @@ import java.util.concurrent.TimeUnit;
  * every message it receives and answers a few fixed tools. Protocol conformance is tested against
  * real servers elsewhere; this one exists to observe what the relay sends.
  */
-final class ScriptedUpstream implements AutoCloseable {
+public final class ScriptedUpstream implements AutoCloseable {
 
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final String UPSTREAM_SESSION = "upstream-session-1";
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final String UPSTREAM_SESSION = "upstream-session-1";
 
-  final List<ObjectNode> received = new CopyOnWriteArrayList<>();
-  final List<String> deletes = new CopyOnWriteArrayList<>();
-  final List<HttpServerResponse> serverStreams = new CopyOnWriteArrayList<>();
+  public final List<ObjectNode> received = new CopyOnWriteArrayList<>();
+  public final List<String> deletes = new CopyOnWriteArrayList<>();
+  public final List<HttpServerResponse> serverStreams = new CopyOnWriteArrayList<>();
 
   /** Sends an unsolicited notification on every open standalone stream. */
-  void push(String method, int n) {
+  public void push(String method, int n) {
     ObjectNode message = JSON.createObjectNode();
     message.put("jsonrpc", "2.0").put("method", method).putObject("params").put("n", n);
     serverStreams.forEach(stream -> stream.write(sse(message)));
@@ -35,7 +35,7 @@ final class ScriptedUpstream implements AutoCloseable {
   private volatile HttpServerResponse waitingForSampling;
   private volatile JsonNode waitingId;
 
-  ScriptedUpstream(Vertx vertx) throws Exception {
+  public ScriptedUpstream(Vertx vertx) throws Exception {
     server =
         vertx
             .createHttpServer()
@@ -73,7 +73,7 @@ final class ScriptedUpstream implements AutoCloseable {
             .get(10, TimeUnit.SECONDS);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort() + "/mcp";
   }
 

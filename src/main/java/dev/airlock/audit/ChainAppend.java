@@ -1,0 +1,146 @@
+package dev.airlock.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Links entries onto the end of the hash chain inside the caller's transaction. A
+ * transaction-scoped advisory lock serializes appends, so the chain stays linear across replicas.
+ */
+final class ChainAppend {
+
+  private static final long CHAIN_LOCK = 0x4149524C4F434BL; // "AIRLOCK"
+
+  private static final String INSERT =
+      "insert into audit_event (id, at, kind, decision_id, agent, grant_id, owner, session_id, upstream, tool,"
+          + " args_digest, args, policy_version, rule_id, decision, reason, reviewers, channel, wait_ms, upstream_ms,"
+          + " outcome, details, prev_hash, hash) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+  private final ObjectMapper json;
+
+  ChainAppend(ObjectMapper json) {
+    this.json = json;
+  }
+
+  void append(Connection connection, List<AuditEntry> entries) throws SQLException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
+      lock.setLong(1, CHAIN_LOCK);
+      lock.execute();
+    }
+    String previous = ChainHash.GENESIS;
+    try (PreparedStatement last =
+            connection.prepareStatement("select hash from audit_event order by seq desc limit 1");
+        ResultSet row = last.executeQuery()) {
+      if (row.next()) {
+        previous = row.getString(1);
+      }
+    }
+    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+      for (AuditEntry entry : entries) {
+        StoredEvent event = link(entry, previous);
+        int i = 1;
+        insert.setString(i++, event.id());
+        insert.setTimestamp(i++, Timestamp.from(event.at()));
+        insert.setString(i++, event.kind());
+        insert.setString(i++, event.decisionId());
+        insert.setString(i++, event.agent());
+        insert.setString(i++, event.grantId());
+        insert.setString(i++, event.owner());
+        insert.setString(i++, event.sessionId());
+        insert.setString(i++, event.upstream());
+        insert.setString(i++, event.tool());
+        insert.setString(i++, event.argsDigest());
+        insert.setString(i++, event.args());
+        insert.setString(i++, event.policyVersion());
+        insert.setString(i++, event.ruleId());
+        insert.setString(i++, event.decision());
+        insert.setString(i++, event.reason());
+        insert.setString(i++, event.reviewers());
+        insert.setString(i++, event.channel());
+        setLong(insert, i++, event.waitMs());
+        setLong(insert, i++, event.upstreamMs());
+        insert.setString(i++, event.outcome());
+        insert.setString(i++, event.details());
+        insert.setString(i++, event.prevHash());
+        insert.setString(i, event.hash());
+        insert.addBatch();
+        previous = event.hash();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  /** Deletes the intents these events settle, in the same transaction as the events. */
+  static void settle(Connection connection, Collection<String> intentIds) throws SQLException {
+    if (intentIds.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement delete =
+        connection.prepareStatement("delete from audit_intent where id = any(?)")) {
+      delete.setArray(1, connection.createArrayOf("varchar", intentIds.toArray()));
+      delete.executeUpdate();
+    }
+  }
+
+  private StoredEvent link(AuditEntry e, String previous) {
+    StoredEvent unhashed =
+        new StoredEvent(
+            0,
+            UUID.randomUUID().toString(),
+            (e.at() == null ? Instant.now() : e.at()).truncatedTo(ChronoUnit.MICROS),
+            e.kind(),
+            e.decisionId(),
+            e.agent(),
+            e.grantId(),
+            e.owner(),
+            e.sessionId(),
+            e.upstream(),
+            e.tool(),
+            e.argumentsDigest(),
+            e.arguments() == null ? null : e.arguments().toString(),
+            e.policyVersion(),
+            e.ruleId(),
+            e.decision(),
+            e.reason(),
+            e.reviewers() == null || e.reviewers().isEmpty() ? null : write(e.reviewers()),
+            e.channel(),
+            e.waitMillis(),
+            e.upstreamMillis(),
+            e.outcome(),
+            e.details() == null ? null : e.details().toString(),
+            previous,
+            null);
+    return unhashed.withHash(unhashed.computeHash(previous));
+  }
+
+  private static void setLong(PreparedStatement statement, int index, Long value)
+      throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.BIGINT);
+    } else {
+      statement.setLong(index, value);
+    }
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package dev.airlock.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ScriptedUpstream;
+import dev.airlock.upstream.Upstreams;
+import dev.airlock.upstream.http.HttpUpstream;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A forwarded call's audit survives a crash at any instant: intents, recovery, the spool. */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditIntentTest {
+
+  @Inject AgroalDataSource dataSource;
+  @Inject AuditTrail trail;
+  @Inject AuditIntentRecovery recovery;
+  @Inject AuditSpool spool;
+  @Inject AuditChain chain;
+  @Inject AuditConfig config;
+  @Inject Upstreams upstreams;
+  @Inject Vertx vertx;
+
+  @TestHTTPResource("/mcp/audit-scripted")
+  URL gateway;
+
+  private ScriptedUpstream upstream;
+
+  @BeforeAll
+  void startUpstream() throws Exception {
+    upstream = new ScriptedUpstream(vertx);
+    upstreams.register(
+        new HttpUpstream(
+            "audit-scripted",
+            upstream.url(),
+            Map.of(),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(1),
+            vertx));
+  }
+
+  @AfterAll
+  void stopUpstream() {
+    upstream.close();
+  }
+
+  @Test
+  void aCallIsRecordedDurablyWhileTheUpstreamWorksOnItAndSettledWhenItEnds() throws Exception {
+    // Given: a call the upstream never answers (the relay's 3 s timeout ends it)
+    String marker = UUID.randomUUID().toString();
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    CompletableFuture<JsonNode> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return client.callTool("hang", "{\"marker\":\"" + marker + "\"}");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+
+    // When: the upstream has it
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> upstream.received.stream().anyMatch(m -> m.toString().contains(marker)));
+
+    // Then: its intent is already in the database, recording what a crash now would leave
+    assertThat(intentsMentioning(marker)).hasSize(1);
+    JsonNode ifLost = JSON.readTree(intentsMentioning(marker).get(0));
+    assertThat(ifLost.path("outcome").asText()).isEqualTo("unknown");
+    assertThat(ifLost.path("tool").asText()).isEqualTo("hang");
+
+    // And when the call ends, its event settles the intent
+    JsonNode finished = answer.get(20, TimeUnit.SECONDS);
+    assertThat(finished.toString()).contains("no response within");
+    assertThat(intentsMentioning(marker)).isEmpty();
+    assertThat(outcomesOfSession(client.session())).containsExactly("upstream_error");
+  }
+
+  @Test
+  void aCallAnsweredByAGuardLeavesNoIntent() throws Exception {
+    McpTestClient client =
+        new McpTestClient(gateway.toString().replace("audit-scripted", "healthomics"), null)
+            .initialize();
+    String marker = UUID.randomUUID().toString();
+
+    client.callTool("DeleteAHORunBatch", "{\"runIds\":[\"" + marker + "\"]}");
+
+    assertThat(intentsMentioning(marker)).isEmpty();
+    assertThat(outcomesOfSession(client.session())).containsExactly("answered_by_guard");
+  }
+
+  @Test
+  void anIntentNobodySettledBecomesAnEventWithOutcomeUnknown() throws Exception {
+    // Given: a replica recorded an intent, then stopped
+    String session = "crashed-" + UUID.randomUUID();
+    String intent = UUID.randomUUID().toString();
+    trail
+        .recordIntent(intent, entry(session, "unknown"))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+
+    // When: the grace period has passed
+    int recovered = recovery.recoverOlderThan(Instant.now().plusSeconds(1));
+
+    // Then
+    assertThat(recovered).isGreaterThanOrEqualTo(1);
+    assertThat(outcomesOfSession(session)).containsExactly("unknown");
+    assertThat(intentsMentioning(session)).isEmpty();
+    assertThat(recovery.recoverOlderThan(Instant.now().plusSeconds(1))).isZero();
+    assertThat(chain.verify(null, null).ok()).isTrue();
+  }
+
+  @Test
+  void aFreshIntentIsNotTakenForLost() throws Exception {
+    String session = "in-flight-" + UUID.randomUUID();
+    trail
+        .recordIntent(UUID.randomUUID().toString(), entry(session, "unknown"))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+
+    recovery.recoverOlderThan(Instant.now().minus(config.intentGrace()));
+
+    assertThat(outcomesOfSession(session)).isEmpty();
+    assertThat(intentsMentioning(session)).hasSize(1);
+    recovery.recoverOlderThan(Instant.now().plusSeconds(1)); // leave nothing behind
+  }
+
+  @Test
+  void spooledWritesAreReplayedIntoTheChainExactlyOnce() throws Exception {
+    // Given: writes the database could not take, on local disk
+    String settled = "spooled-" + UUID.randomUUID();
+    String orphan = "spooled-orphan-" + UUID.randomUUID();
+    String settledIntent = UUID.randomUUID().toString();
+    spool.keep(
+        List.of(
+            new AuditWrite.Intent(settledIntent, Instant.now(), entry(settled, "unknown")),
+            new AuditWrite.Event(entry(settled, "ok"), settledIntent),
+            new AuditWrite.Intent(
+                UUID.randomUUID().toString(), Instant.now(), entry(orphan, "unknown"))));
+
+    // When
+    int replayed = spool.replay();
+
+    // Then: the settled call has its event, the orphan's intent awaits recovery, the file is gone
+    assertThat(replayed).isEqualTo(3);
+    assertThat(outcomesOfSession(settled)).containsExactly("ok");
+    assertThat(intentsMentioning(settled)).isEmpty();
+    assertThat(intentsMentioning(orphan)).hasSize(1);
+    try (var files = Files.list(Path.of(config.spoolDir()))) {
+      assertThat(files.filter(f -> f.getFileName().toString().startsWith("audit-"))).isEmpty();
+    }
+    assertThat(spool.replay()).isZero();
+    assertThat(outcomesOfSession(settled)).containsExactly("ok");
+    recovery.recoverOlderThan(Instant.now().plusSeconds(1));
+    assertThat(outcomesOfSession(orphan)).containsExactly("unknown");
+    assertThat(chain.verify(null, null).ok()).isTrue();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static AuditEntry entry(String session, String outcome) {
+    return new AuditEntry(
+        "call",
+        UUID.randomUUID().toString(),
+        "agent-1",
+        null,
+        "owner@example.org",
+        session,
+        "healthomics",
+        "ListAHORuns",
+        "0".repeat(64),
+        JsonNodeFactory.instance.objectNode().put("maxResults", 1),
+        null,
+        "default",
+        "allow",
+        null,
+        null,
+        null,
+        null,
+        null,
+        outcome,
+        null,
+        Instant.now());
+  }
+
+  private List<String> intentsMentioning(String text) throws Exception {
+    List<String> entries = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("select entry from audit_intent where entry like ?")) {
+      s.setString(1, "%" + text + "%");
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          entries.add(r.getString(1));
+        }
+      }
+    }
+    return entries;
+  }
+
+  private List<String> outcomesOfSession(String session) throws Exception {
+    List<String> outcomes = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select outcome from audit_event where session_id = ? and kind = 'call' order by seq")) {
+      s.setString(1, session);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          outcomes.add(r.getString(1));
+        }
+      }
+    }
+    return outcomes;
+  }
+}
