@@ -3,6 +3,7 @@ package dev.airlock.approval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.guard.ApprovalRef;
 import dev.airlock.guard.Guard;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
@@ -87,13 +88,18 @@ public class ApprovalGuard implements Guard {
               JsonNode schema = catalog.inputSchema(call.upstream(), call.tool()).orElse(null);
               return blocking(
                       () -> approvals.park(new ParkRequest(call, park, shown, digest, schema)))
-                  .thenCompose(view -> waitFor(call, context, park, view));
+                  .thenCompose(
+                      view -> {
+                        context.put(ApprovalRef.class, new ApprovalRef(view.id()));
+                        return waitFor(call, context, park, view);
+                      });
             });
   }
 
   /** An identical call (same grant, upstream, tool, canonical arguments, policy) came back. */
   private CompletionStage<Verdict> attach(
       ToolCall call, GuardContext context, Decision.Park park, ApprovalView existing) {
+    context.put(ApprovalRef.class, new ApprovalRef(existing.id()));
     if (existing.status() == ApprovalStatus.PENDING) {
       return waitFor(call, context, park, existing);
     }

@@ -13,6 +13,7 @@ import dev.airlock.approval.store.OutboxEntity;
 import dev.airlock.audit.AuditEntry;
 import dev.airlock.audit.AuditTrail;
 import dev.airlock.guard.ToolCall;
+import dev.airlock.logging.DecisionLog;
 import dev.airlock.policy.ApprovalRule;
 import dev.airlock.policy.CanonicalJson;
 import dev.airlock.policy.Decision;
@@ -40,6 +41,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ApprovalService implements Approvals {
+
+  private static final DecisionLog LOG = DecisionLog.of(ApprovalService.class);
 
   @Inject EntityManager entityManager;
   @Inject ObjectMapper json;
@@ -91,6 +94,14 @@ public class ApprovalService implements Approvals {
     ApprovalView view = view(entity, List.of());
     outbox(ApprovalTopics.REQUESTED, view);
     auditEntry("approval", view, "park", park.reason(), List.of(), null, null);
+    LOG.info(
+        view.id(),
+        "Parking %s on %s for approval (%s, %d reviewer(s), expires %s)",
+        call.tool(),
+        call.upstream(),
+        park.ruleId(),
+        rule.quorum(),
+        entity.expiresAt);
     return view;
   }
 
@@ -222,6 +233,13 @@ public class ApprovalService implements Approvals {
     }
     // Votes short of the quorum are published too, so Slack and the queue show progress.
     outbox(ApprovalTopics.DECIDED, view);
+    LOG.info(
+        view.id(),
+        "Recording %s by %s via %s; the request is now %s",
+        vote.decision,
+        reviewer.name(),
+        reviewer.channel().name().toLowerCase(Locale.ROOT),
+        entity.status);
     return new DecisionResult.Recorded(view);
   }
 

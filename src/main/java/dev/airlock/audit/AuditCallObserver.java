@@ -47,16 +47,6 @@ public class AuditCallObserver implements CallObserver {
     }
     ObjectNode arguments = Redaction.apply(record.call().arguments(), pointers);
     maskNamed(arguments, Set.copyOf(config.redact()));
-    String approvalId =
-        record.response() == null
-            ? null
-            : record
-                .response()
-                .path("result")
-                .path("_meta")
-                .path("airlock/approval")
-                .path("id")
-                .asText(null);
     ObjectNode details = null;
     if (record.forwarded() != null
         && !record.forwarded().arguments().equals(record.call().arguments())) {
@@ -67,7 +57,7 @@ public class AuditCallObserver implements CallObserver {
     }
     return new AuditEntry(
         "call",
-        approvalId != null ? approvalId : callId(record),
+        record.context().decisionId(),
         record.call().caller().agent(),
         record.call().caller().grantId(),
         record.call().caller().owner(),
@@ -93,17 +83,7 @@ public class AuditCallObserver implements CallObserver {
     if (decision == null) {
       return null;
     }
-    String name;
-    if (decision instanceof Decision.Allow) {
-      name = "allow";
-    } else if (decision instanceof Decision.Deny deny) {
-      name = deny.hidden() ? "hide" : "deny";
-    } else if (decision instanceof Decision.Limit) {
-      name = "limit";
-    } else {
-      name = "park";
-    }
-    return decision.enforced() ? name : "monitor:" + name;
+    return decision.enforced() ? decision.label() : "monitor:" + decision.label();
   }
 
   /** Masks every field with one of these names, at any depth. */

@@ -29,4 +29,14 @@ public interface GuardContext {
   <T> void put(Class<T> type, T value);
 
   <T> Optional<T> get(Class<T> type);
+
+  /**
+   * The id that joins this call's log lines, audit event, approval and reviewers' votes: its
+   * approval's id once it has one, else its own {@link CallId}.
+   */
+  default String decisionId() {
+    return get(ApprovalRef.class)
+        .map(ApprovalRef::id)
+        .orElseGet(() -> get(CallId.class).map(CallId::value).orElse(null));
+  }
 }

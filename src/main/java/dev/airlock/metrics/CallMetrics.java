@@ -101,7 +101,6 @@ public class CallMetrics implements CallObserver {
     if (decision == null) {
       return "none";
     }
-    String simple = decision.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-    return decision.enforced() ? simple : "monitor_" + simple;
+    return decision.enforced() ? decision.label() : "monitor_" + decision.label();
   }
 }

@@ -22,6 +22,17 @@ public sealed interface Decision {
   /** False in {@code monitor} mode: the decision is recorded, but the call is forwarded anyway. */
   boolean enforced();
 
+  /** {@code allow}, {@code deny}, {@code hide}, {@code limit} or {@code park}. */
+  default String label() {
+    if (this instanceof Allow) {
+      return "allow";
+    }
+    if (this instanceof Deny deny) {
+      return deny.hidden() ? "hide" : "deny";
+    }
+    return this instanceof Limit ? "limit" : "park";
+  }
+
   /** Forward the call, after counting it against {@code limits}. */
   record Allow(
       String ruleId, String policyVersion, Risk risk, boolean enforced, List<LimitRule> limits)

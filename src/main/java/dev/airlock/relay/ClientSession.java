@@ -12,6 +12,7 @@ import dev.airlock.guard.ToolCall;
 import dev.airlock.guard.ToolListing;
 import dev.airlock.guard.Verdict;
 import dev.airlock.jsonrpc.JsonRpc;
+import dev.airlock.logging.DecisionLog;
 import dev.airlock.upstream.UpstreamException;
 import dev.airlock.upstream.UpstreamListener;
 import dev.airlock.upstream.UpstreamSession;
@@ -36,6 +37,7 @@ import org.jboss.logging.Logger;
 final class ClientSession implements UpstreamListener {
 
   private static final Logger LOG = Logger.getLogger(ClientSession.class);
+  private static final DecisionLog DECISIONS = DecisionLog.of(ClientSession.class);
 
   private final String id;
   private final String upstreamName;
@@ -255,7 +257,8 @@ final class ClientSession implements UpstreamListener {
             return;
           }
           if (error != null) {
-            LOG.errorf(error, "Guard chain failed for %s on %s", tool, upstreamName);
+            DECISIONS.error(
+                context.decisionId(), error, "Guard chain failed for %s on %s", tool, upstreamName);
             ObjectNode failure =
                 JsonRpc.error(
                     clientId,

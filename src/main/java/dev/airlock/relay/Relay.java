@@ -3,17 +3,17 @@ package dev.airlock.relay;
 import dev.airlock.guard.CallObserver;
 import dev.airlock.guard.CallRecord;
 import dev.airlock.guard.GuardChain;
+import dev.airlock.logging.DecisionLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /** What every client session needs from the application: the chain, catalog, observers. */
 @ApplicationScoped
 public class Relay {
 
-  private static final Logger LOG = Logger.getLogger(Relay.class);
+  private static final DecisionLog DECISIONS = DecisionLog.of(Relay.class);
 
   private final GuardChain chain;
   private final ToolCatalog catalog;
@@ -92,9 +92,12 @@ public class Relay {
               .toCompletableFuture()
               .exceptionally(
                   error -> {
-                    LOG.errorf(
+                    DECISIONS.error(
+                        record.context().decisionId(),
+                        null,
                         "Call observer %s failed: %s",
-                        observer.getClass().getSimpleName(), error.getMessage());
+                        observer.getClass().getSimpleName(),
+                        error.getMessage());
                     return null;
                   });
     }

@@ -16,6 +16,7 @@ import dev.airlock.approval.Channel;
 import dev.airlock.approval.DecisionCommand;
 import dev.airlock.approval.DecisionResult;
 import dev.airlock.approval.Reviewer;
+import dev.airlock.logging.DecisionLog;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -41,6 +42,7 @@ import org.jboss.logging.Logger;
 public class SlackInteractions {
 
   private static final Logger LOG = Logger.getLogger(SlackInteractions.class);
+  private static final DecisionLog DECISIONS = DecisionLog.of(SlackInteractions.class);
 
   @Inject SlackSettings settings;
   @Inject Approvals approvals;
@@ -132,7 +134,7 @@ public class SlackInteractions {
       }
       decide(approvalId, payload, channel, DecisionCommand.Verb.APPROVE, null);
     } catch (SlackApi.SlackFailure e) {
-      LOG.warnf("Slack interaction could not be completed: %s", e.getMessage());
+      DECISIONS.warn(approvalId, "Slack interaction could not be completed: %s", e.getMessage());
     }
   }
 
@@ -158,7 +160,7 @@ public class SlackInteractions {
           DecisionCommand.Verb.DENY,
           reason);
     } catch (SlackApi.SlackFailure e) {
-      LOG.warnf("Slack deny could not be completed: %s", e.getMessage());
+      DECISIONS.warn(metadata[0], "Slack deny could not be completed: %s", e.getMessage());
     }
   }
 
