@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -38,12 +37,10 @@ public class AuditLog implements AuditTrail {
 
   private record Pending(AuditWrite write, CompletableFuture<Void> done) {}
 
-  @Inject AgroalDataSource dataSource;
-  @Inject ObjectMapper json;
-  @Inject AuditSpool spool;
-  @Inject MeterRegistry metrics;
-
-  private ChainAppend chain;
+  private final AgroalDataSource dataSource;
+  private final AuditSpool spool;
+  private final MeterRegistry metrics;
+  private final ChainAppend chain;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
   // Intents that went to the spool: their events must follow them there, or a replayed intent
   // would outlive its settled event and be reported as lost.
@@ -52,9 +49,13 @@ public class AuditLog implements AuditTrail {
   private volatile boolean stopping;
   private volatile boolean databaseDown;
 
-  @PostConstruct
-  void init() {
-    chain = new ChainAppend(json);
+  @Inject
+  public AuditLog(
+      AgroalDataSource dataSource, ObjectMapper json, AuditSpool spool, MeterRegistry metrics) {
+    this.dataSource = dataSource;
+    this.spool = spool;
+    this.metrics = metrics;
+    this.chain = new ChainAppend(json);
   }
 
   @Override
@@ -176,7 +177,7 @@ public class AuditLog implements AuditTrail {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        AuditWrite.store(connection, writes, chain, json);
+        AuditWrite.store(connection, writes, chain);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
         connection.rollback();

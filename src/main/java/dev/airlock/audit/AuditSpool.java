@@ -58,9 +58,20 @@ public class AuditSpool {
     }
   }
 
-  @Inject AuditConfig config;
-  @Inject ObjectMapper json;
-  @Inject AgroalDataSource dataSource;
+  private final Path dir;
+  private final ObjectMapper json;
+  private final AgroalDataSource dataSource;
+
+  @Inject
+  AuditSpool(AuditConfig config, ObjectMapper json, AgroalDataSource dataSource) {
+    this(Path.of(config.spoolDir()), json, dataSource);
+  }
+
+  public AuditSpool(Path dir, ObjectMapper json, AgroalDataSource dataSource) {
+    this.dir = dir;
+    this.json = json;
+    this.dataSource = dataSource;
+  }
 
   private Path current;
   private FileChannel channel;
@@ -82,12 +93,11 @@ public class AuditSpool {
       }
       channel.force(false);
     } catch (IOException e) {
-      throw new UncheckedIOException("audit spool " + config.spoolDir() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("audit spool " + dir + ": " + e.getMessage(), e);
     }
   }
 
   private void open() throws IOException {
-    Path dir = Path.of(config.spoolDir());
     Files.createDirectories(dir);
     current = dir.resolve("audit-" + UUID.randomUUID() + SUFFIX);
     channel =
@@ -121,7 +131,6 @@ public class AuditSpool {
 
   /** Replays every spool file whose writer is gone into the database; returns writes replayed. */
   public int replay() {
-    Path dir = Path.of(config.spoolDir());
     if (!Files.isDirectory(dir)) {
       return 0;
     }
@@ -181,7 +190,7 @@ public class AuditSpool {
           if (alreadyReplayed(connection, name)) {
             connection.rollback();
           } else {
-            AuditWrite.store(connection, writes, new ChainAppend(json), json);
+            AuditWrite.store(connection, writes, new ChainAppend(json));
             try (PreparedStatement mark =
                 connection.prepareStatement(
                     "insert into audit_spool_replayed (file, replayed_at) values (?, now())")) {

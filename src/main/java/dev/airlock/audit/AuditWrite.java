@@ -1,7 +1,5 @@
 package dev.airlock.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,8 +21,7 @@ sealed interface AuditWrite {
   record Event(AuditEntry entry, String settles) implements AuditWrite {}
 
   /** Stores the writes in the caller's transaction, intents first so an event can settle one. */
-  static void store(
-      Connection connection, List<AuditWrite> writes, ChainAppend chain, ObjectMapper json)
+  static void store(Connection connection, List<AuditWrite> writes, ChainAppend chain)
       throws SQLException {
     List<AuditEntry> events = new ArrayList<>();
     List<String> settled = new ArrayList<>();
@@ -36,7 +33,7 @@ sealed interface AuditWrite {
         if (write instanceof Intent intent) {
           insert.setString(1, intent.id());
           insert.setTimestamp(2, Timestamp.from(intent.recordedAt()));
-          insert.setString(3, serialize(json, intent.ifLost()));
+          insert.setString(3, chain.serialize(intent.ifLost()));
           insert.addBatch();
           any = true;
         } else {
@@ -53,13 +50,5 @@ sealed interface AuditWrite {
     }
     chain.append(connection, events);
     ChainAppend.settle(connection, settled);
-  }
-
-  private static String serialize(ObjectMapper json, AuditEntry entry) {
-    try {
-      return json.writeValueAsString(entry);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -136,6 +136,11 @@ final class ChainAppend {
     }
   }
 
+  /** The entry as JSON, for an intent's {@code ifLost} event. */
+  String serialize(AuditEntry entry) {
+    return write(entry);
+  }
+
   private String write(Object value) {
     try {
       return json.writeValueAsString(value);
