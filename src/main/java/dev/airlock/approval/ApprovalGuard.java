@@ -7,6 +7,7 @@ import dev.airlock.guard.ApprovalRef;
 import dev.airlock.guard.Guard;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
+import dev.airlock.guard.TraceParent;
 import dev.airlock.guard.Verdict;
 import dev.airlock.policy.ApprovalRule;
 import dev.airlock.policy.Decision;
@@ -37,6 +38,7 @@ public class ApprovalGuard implements Guard {
   @Inject ToolCatalog catalog;
   @Inject ApprovalTasks tasks;
   @Inject Vertx vertx;
+  @Inject io.opentelemetry.api.trace.Tracer tracer;
 
   @Override
   public String name() {
@@ -87,7 +89,18 @@ public class ApprovalGuard implements Guard {
               ObjectNode shown = Redaction.apply(call.arguments(), park.approval().redact());
               JsonNode schema = catalog.inputSchema(call.upstream(), call.tool()).orElse(null);
               return blocking(
-                      () -> approvals.park(new ParkRequest(call, park, shown, digest, schema)))
+                      () ->
+                          approvals.park(
+                              new ParkRequest(
+                                  call,
+                                  park,
+                                  shown,
+                                  digest,
+                                  schema,
+                                  context
+                                      .get(TraceParent.class)
+                                      .map(TraceParent::value)
+                                      .orElse(null))))
                   .thenCompose(
                       view -> {
                         context.put(ApprovalRef.class, new ApprovalRef(view.id()));
@@ -129,6 +142,20 @@ public class ApprovalGuard implements Guard {
   private CompletionStage<Verdict> hold(
       ToolCall call, GuardContext context, ApprovalView view, Duration budget) {
     CompletableFuture<ApprovalView> decided = parked.await(view.id());
+    io.opentelemetry.api.trace.Span waiting =
+        tracer
+            .spanBuilder("approval wait")
+            .setParent(
+                dev.airlock.tracing.TraceContexts.parent(
+                    context.get(TraceParent.class).map(TraceParent::value).orElse(null)))
+            .setAttribute("airlock.decision_id", view.id())
+            .startSpan();
+    decided.whenComplete(
+        (final_, error) -> {
+          waiting.setAttribute(
+              "airlock.status", final_ == null ? "withdrawn" : final_.status().name());
+          waiting.end();
+        });
     AtomicBoolean promised = new AtomicBoolean();
     context.onWithdrawn(
         () -> {

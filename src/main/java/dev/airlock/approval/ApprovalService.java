@@ -48,6 +48,7 @@ public class ApprovalService implements Approvals {
   @Inject ObjectMapper json;
   @Inject Instance<AuditTrail> audit;
   @Inject jakarta.enterprise.event.Event<OutboxWritten> outboxWritten;
+  @Inject io.opentelemetry.api.trace.Tracer tracer;
 
   /** Fired inside the transaction that wrote an outbox row; observed after it commits. */
   public record OutboxWritten(String approvalId) {}
@@ -90,6 +91,7 @@ public class ApprovalService implements Approvals {
     entity.inputSchema = request.inputSchema() == null ? null : request.inputSchema().toString();
     entity.requestedAt = now;
     entity.expiresAt = now.plus(rule.timeout());
+    entity.traceParent = request.traceParent();
     entity.persist();
     ApprovalView view = view(entity, List.of());
     outbox(ApprovalTopics.REQUESTED, view);
@@ -233,6 +235,7 @@ public class ApprovalService implements Approvals {
     }
     // Votes short of the quorum are published too, so Slack and the queue show progress.
     outbox(ApprovalTopics.DECIDED, view);
+    traceDecision(entity, reviewer, vote.decision);
     LOG.info(
         view.id(),
         "Recording %s by %s via %s; the request is now %s",
@@ -241,6 +244,28 @@ public class ApprovalService implements Approvals {
         reviewer.channel().name().toLowerCase(Locale.ROOT),
         entity.status);
     return new DecisionResult.Recorded(view);
+  }
+
+  /**
+   * A span in the parked call's trace (whichever replica holds it), linked to the span of the
+   * request that carried the decision (REST, Slack, queue).
+   */
+  private void traceDecision(ApprovalRequestEntity entity, Reviewer reviewer, String vote) {
+    if (entity.traceParent == null) {
+      return;
+    }
+    io.opentelemetry.api.trace.Span span =
+        tracer
+            .spanBuilder("approval decision")
+            .setParent(dev.airlock.tracing.TraceContexts.parent(entity.traceParent))
+            .addLink(io.opentelemetry.api.trace.Span.current().getSpanContext())
+            .setAttribute("airlock.decision_id", entity.id)
+            .setAttribute("airlock.vote", vote)
+            .setAttribute("airlock.reviewer", reviewer.name())
+            .setAttribute("airlock.channel", reviewer.channel().name().toLowerCase(Locale.ROOT))
+            .setAttribute("airlock.status", entity.status)
+            .startSpan();
+    span.end();
   }
 
   private String refusal(
@@ -427,6 +452,7 @@ public class ApprovalService implements Approvals {
     message.messageKey = view.id();
     message.payload = write(view);
     message.createdAt = Instant.now();
+    message.traceParent = view.traceParent();
     message.persist();
     outboxWritten.fire(new OutboxWritten(view.id()));
   }
@@ -515,7 +541,8 @@ public class ApprovalService implements Approvals {
         e.decidedVia == null ? null : Channel.valueOf(e.decidedVia),
         e.decisionReason,
         e.decidedAt,
-        e.editedArguments == null ? null : readTree(e.editedArguments));
+        e.editedArguments == null ? null : readTree(e.editedArguments),
+        e.traceParent);
   }
 
   private String write(Object value) {

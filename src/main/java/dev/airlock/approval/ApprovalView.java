@@ -38,4 +38,5 @@ public record ApprovalView(
     Channel decidedVia,
     String decisionReason,
     Instant decidedAt,
-    JsonNode editedArguments) {}
+    JsonNode editedArguments,
+    String traceParent) {}

@@ -16,4 +16,5 @@ public record ParkRequest(
     Decision.Park park,
     ObjectNode shownArguments,
     String argumentsDigest,
-    JsonNode inputSchema) {}
+    JsonNode inputSchema,
+    String traceParent) {}

@@ -14,8 +14,11 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class GuardChain {
 
-  /** Policy first (it decides), then rate limits (they count allowed calls), then approval. */
-  public static final List<String> ORDER = List.of("policy", "limits", "approval");
+  /**
+   * Tracing first (it opens the call's span), then policy (it decides), rate limits (they count
+   * allowed calls), and approval.
+   */
+  public static final List<String> ORDER = List.of("tracing", "policy", "limits", "approval");
 
   private final List<Guard> guards;
 

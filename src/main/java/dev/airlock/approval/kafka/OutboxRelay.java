@@ -86,6 +86,10 @@ public class OutboxRelay {
                       .withTopic(row.topic)
                       .withKey(row.messageKey)
                       .build())
+              // The producer span (and the traceparent header it writes) joins the call's trace.
+              .addMetadata(
+                  io.smallrye.reactive.messaging.TracingMetadata.withCurrent(
+                      dev.airlock.tracing.TraceContexts.parent(row.traceParent)))
               .withAck(
                   () -> {
                     acked.complete(null);

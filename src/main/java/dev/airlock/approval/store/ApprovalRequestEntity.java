@@ -90,6 +90,10 @@ public class ApprovalRequestEntity extends PanacheEntityBase {
   @JdbcTypeCode(SqlTypes.JSON)
   public String editedArguments;
 
+  /** The parked call's W3C traceparent, or null when tracing is off. */
+  @Column(name = "trace_parent")
+  public String traceParent;
+
   @Column(name = "released_at")
   public Instant releasedAt;
 

@@ -33,4 +33,8 @@ public class OutboxEntity extends PanacheEntityBase {
 
   @Column(name = "sent_at")
   public Instant sentAt;
+
+  /** The parked call's W3C traceparent: the Kafka message joins its trace. */
+  @Column(name = "trace_parent")
+  public String traceParent;
 }
