@@ -69,7 +69,7 @@ final class CallContext implements GuardContext {
 
   @Override
   public CompletionStage<ObjectNode> callUpstream(ToolCall call) {
-    return session.callUpstreamDirectly(call);
+    return session.callUpstreamRecorded(call, this);
   }
 
   @Override

@@ -362,6 +362,63 @@ final class ClientSession implements UpstreamListener {
   /**
    * For guards that own a call's answer (tasks): sends it upstream outside the client's request.
    */
+  /**
+   * A call Airlock sends on its own (a task's released call), observed like any forwarded call: its
+   * intent is durable before it goes, its outcome recorded when it returns.
+   */
+  CompletionStage<ObjectNode> callUpstreamRecorded(ToolCall call, CallContext context) {
+    Instant started = Instant.now();
+    long startedNanos = System.nanoTime();
+    java.util.concurrent.atomic.AtomicBoolean sent =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    dev.airlock.guard.CallRecord ifLost =
+        new dev.airlock.guard.CallRecord(
+            call,
+            call,
+            context,
+            CallOutcome.UNKNOWN,
+            "Airlock stopped before the call's outcome was recorded",
+            null,
+            started,
+            Duration.ZERO,
+            null);
+    CompletableFuture<ObjectNode> upstreamResult =
+        relay
+            .beforeForward(ifLost)
+            .thenCompose(
+                recorded -> {
+                  sent.set(true);
+                  return callUpstreamDirectly(call);
+                })
+            .toCompletableFuture();
+    // The task's result is handed out only once its audit event is durable.
+    return upstreamResult
+        .handle(
+            (result, error) -> {
+              Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+              CallOutcome outcome =
+                  error != null
+                      ? (sent.get() ? CallOutcome.UPSTREAM_ERROR : CallOutcome.GATEWAY_ERROR)
+                      : result.path("isError").asBoolean(false)
+                          ? CallOutcome.TOOL_ERROR
+                          : CallOutcome.OK;
+              ObjectNode response =
+                  error != null ? null : JsonRpc.result(JsonRpc.JSON.nullNode(), result);
+              return relay.observe(
+                  new dev.airlock.guard.CallRecord(
+                      call,
+                      call,
+                      context,
+                      outcome,
+                      error == null ? "released task" : rootMessage(error),
+                      response,
+                      started,
+                      took,
+                      took));
+            })
+        .thenCompose(observed -> upstreamResult);
+  }
+
   CompletionStage<ObjectNode> callUpstreamDirectly(ToolCall call) {
     CompletableFuture<ObjectNode> result = new CompletableFuture<>();
     if (closed.get()) {

@@ -19,6 +19,8 @@ class TaskModeTest {
 
   @Inject Approvals approvals;
 
+  @jakarta.inject.Inject io.agroal.api.AgroalDataSource dataSource;
+
   @TestHTTPResource("/mcp/healthomics")
   URL gateway;
 
@@ -95,6 +97,27 @@ class TaskModeTest {
                 .path("status")
                 .asText())
         .isEqualTo("completed");
+
+    // And the audit trail has the task's answer and the released call, joined by the approval
+    assertThat(callEvents(id))
+        .containsExactlyInAnyOrder("answered_by_guard", "ok")
+        .as("decision id %s", id);
+  }
+
+  private java.util.List<String> callEvents(String decisionId) throws Exception {
+    java.util.List<String> outcomes = new java.util.ArrayList<>();
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "select outcome from audit_event where kind = 'call' and decision_id = ?")) {
+      s.setString(1, decisionId);
+      try (java.sql.ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          outcomes.add(r.getString(1));
+        }
+      }
+    }
+    return outcomes;
   }
 
   @Test
