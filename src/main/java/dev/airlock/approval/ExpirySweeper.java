@@ -13,7 +13,10 @@ public class ExpirySweeper {
 
   @Inject ApprovalService approvals;
 
-  @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Scheduled(
+      every = "1s",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void sweep() {
     try {
       int expired = approvals.expireDue();

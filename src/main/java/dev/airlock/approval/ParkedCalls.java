@@ -46,6 +46,7 @@ public class ParkedCalls {
 
   @Scheduled(
       every = "${airlock.approval.poll-interval:1s}",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void pollDatabase() {
     if (waiting.isEmpty()) {

@@ -35,6 +35,7 @@ public class AuditIntentRecovery {
   @Scheduled(
       every = "60s",
       delayed = "30s",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void scheduled() {
     try {

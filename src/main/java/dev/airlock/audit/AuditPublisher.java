@@ -34,7 +34,8 @@ public class AuditPublisher {
 
   @Scheduled(
       every = "${airlock.audit.publish-interval:500ms}",
-      delayed = "3s",
+      // Not before start-up has finished: until then the Kafka emitter is not wired.
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     try {

@@ -25,7 +25,10 @@ public class AuditRetention {
   @Inject AuditConfig config;
   @Inject AuditTrail trail;
 
-  @Scheduled(cron = "0 17 3 * * ?", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Scheduled(
+      cron = "0 17 3 * * ?",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void nightly() {
     deleteOlderThan(Instant.now().minus(config.retention()));
   }

@@ -124,6 +124,7 @@ public class AuditSpool {
 
   @Scheduled(
       every = "${airlock.audit.spool-replay-interval:5s}",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void replayScheduled() {
     replay();

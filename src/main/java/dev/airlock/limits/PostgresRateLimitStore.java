@@ -75,7 +75,10 @@ public class PostgresRateLimitStore implements RateLimitStore {
   }
 
   /** Windows reset on their own (a new window is a new row); old rows are only garbage. */
-  @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Scheduled(
+      every = "1m",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void deleteExpired() {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement =

@@ -85,7 +85,10 @@ public class CallMetrics implements CallObserver {
     }
   }
 
-  @Scheduled(every = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Scheduled(
+      every = "10s",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void countPending() {
     try {
       pending.set(

@@ -76,7 +76,10 @@ public class SlackOutbox {
     }
   }
 
-  @Scheduled(every = "0.5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Scheduled(
+      every = "0.5s",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void deliverDue() {
     if (!settings.enabled()) {
       return;

@@ -37,7 +37,8 @@ public class OutboxRelay {
 
   @Scheduled(
       every = "${airlock.approval.outbox-interval:200ms}",
-      delayed = "3s",
+      // Not before start-up has finished: until then the Kafka emitter is not wired.
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     try {
