@@ -111,17 +111,22 @@ class DocsCommandsIT {
     StringBuilder script = new StringBuilder();
     script.append("set -euo pipefail\n");
     // Background servers the block starts end with it.
-    script.append("trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT\n");
+    script.append(
+        "trap 'rc=$?; for p in $(jobs -p); do kill $p 2>/dev/null || true; done; wait || true;"
+            + " exit $rc' EXIT\n");
     script.append("cd '").append(ROOT).append("'\n");
     for (String command : block.commands()) {
-      Treatment treatment = treatment(command.split(" && ")[0]);
-      assertThat(treatment)
-          .as(
-              "%s:%d documents `%s`; teach DocsCommandsIT how to run it",
-              block.file(), block.line(), command)
-          .isNotNull();
-      for (String part : command.split(" && ")) {
-        script.append(line(part, treatment(part), ports, localDir)).append('\n');
+      // "./mvnw … && java …" (the README's run command): the build part and the run part.
+      List<String> parts =
+          command.startsWith("./mvnw ") ? List.of(command.split(" && ")) : List.of(command);
+      for (String part : parts) {
+        Treatment treatment = treatment(part);
+        assertThat(treatment)
+            .as(
+                "%s:%d documents `%s`; teach DocsCommandsIT how to run it",
+                block.file(), block.line(), part)
+            .isNotNull();
+        script.append(line(part, treatment, ports, localDir)).append('\n');
       }
     }
     Path file = localDir.resolve("block.sh");
