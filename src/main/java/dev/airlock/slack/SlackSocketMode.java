@@ -133,7 +133,15 @@ public class SlackSocketMode {
 
   /** Runs on the SDK's message processor threads, never on a Vert.x event loop. */
   private void onInteractive(SocketModeClient from, InteractiveEnvelope envelope) {
-    from.sendSocketModeResponse(AckResponse.builder().envelopeId(envelope.getEnvelopeId()).build());
+    try {
+      from.sendSocketModeResponse(
+          AckResponse.builder().envelopeId(envelope.getEnvelopeId()).build());
+    } catch (RuntimeException e) {
+      // The socket closed under us: Slack redelivers the unacknowledged envelope on the next
+      // connection, so handling it now as well would act on it twice.
+      LOG.debugf("Could not acknowledge a Slack envelope: %s", e.getMessage());
+      return;
+    }
     if (envelope.getPayload() == null) {
       return;
     }
@@ -147,7 +155,8 @@ public class SlackSocketMode {
 
   /** Slack greets every new connection with {@code hello}: the connection is usable. */
   private void onMessage(String message) {
-    if (isType(message, "hello")) {
+    // Closing runs the SDK's queued messages once more: a late hello is no news then.
+    if (!isStopped() && isType(message, "hello")) {
       if (down.getAndSet(false)) {
         LOG.info("Slack Socket Mode connected again");
       } else {
@@ -171,8 +180,8 @@ public class SlackSocketMode {
     }
     if (!isStopped() && down.compareAndSet(false, true)) {
       LOG.warnf(
-          "Slack Socket Mode connection closed (code %s, %s); the Slack SDK reconnects",
-          code, reason);
+          "Slack Socket Mode connection closed (code %s%s); the Slack SDK reconnects",
+          code, reason == null || reason.isBlank() ? "" : ", " + reason);
     }
   }
 

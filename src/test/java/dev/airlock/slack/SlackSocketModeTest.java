@@ -58,26 +58,39 @@ class SlackSocketModeTest {
 
   @Test
   void anApproveClickOverTheSocketIsAcknowledgedAndDecides() throws Exception {
+    approveOverTheSocket();
+  }
+
+  @Test
+  void whenSlackAsksForANewConnectionClicksArriveOverIt() throws Exception {
     // Given
-    String id = parkRetry();
-    awaitPost(id);
+    int connections = socket.opened.get();
+    int urls = slack.calls("apps.connections.open").size();
 
-    // When: Slack pushes the click as an interactive envelope
-    socket.sendInteractive(
-        "env-approve-" + id, SlackInteractionClient.buttonPayload("approve", id, "UANA", "ana"));
+    // When: Slack retires the connection, as it does every few hours
+    socket.sendDisconnect();
 
-    // Then: acknowledged, and approved by that Slack user through the decision service
+    // Then: a fresh URL, a new connection, and clicks still decide
     Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> socket.acknowledged("env-approve-" + id));
-    ApprovalView view =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(15))
-            .until(
-                () -> approvals.find(id).orElseThrow(), v -> v.status() == ApprovalStatus.APPROVED);
-    assertThat(view.reviews()).hasSize(1);
-    assertThat(view.reviews().get(0).reviewerId()).isEqualTo("UANA");
-    assertThat(view.reviews().get(0).channel()).isEqualTo(Channel.SLACK);
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> socket.opened.get() > connections && socket.connected());
+    assertThat(slack.calls("apps.connections.open")).hasSizeGreaterThan(urls);
+    approveOverTheSocket();
+  }
+
+  @Test
+  void whenTheConnectionDropsTheClientReconnects() throws Exception {
+    // Given
+    int connections = socket.opened.get();
+
+    // When: the connection is cut without a close handshake
+    socket.drop();
+
+    // Then: the SDK's session monitor (every 5 s) connects again, and clicks still decide
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(40))
+        .until(() -> socket.opened.get() > connections && socket.connected());
+    approveOverTheSocket();
   }
 
   @Test
@@ -118,6 +131,30 @@ class SlackSocketModeTest {
         .then()
         .statusCode(404);
     assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+  }
+
+  /** An approver's click pushed as an envelope is acknowledged and approves the request. */
+  private void approveOverTheSocket() throws Exception {
+    // Given
+    String id = parkRetry();
+    awaitPost(id);
+
+    // When: Slack pushes the click as an interactive envelope
+    socket.sendInteractive(
+        "env-approve-" + id, SlackInteractionClient.buttonPayload("approve", id, "UANA", "ana"));
+
+    // Then: acknowledged, and approved by that Slack user through the decision service
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> socket.acknowledged("env-approve-" + id));
+    ApprovalView view =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () -> approvals.find(id).orElseThrow(), v -> v.status() == ApprovalStatus.APPROVED);
+    assertThat(view.reviews()).hasSize(1);
+    assertThat(view.reviews().get(0).reviewerId()).isEqualTo("UANA");
+    assertThat(view.reviews().get(0).channel()).isEqualTo(Channel.SLACK);
   }
 
   private String parkRetry() throws Exception {

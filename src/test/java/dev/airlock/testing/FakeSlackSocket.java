@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
@@ -22,6 +23,9 @@ public final class FakeSlackSocket extends WebSocketServer {
 
   /** Every text frame the app sent, parsed. */
   public final List<JsonNode> received = new CopyOnWriteArrayList<>();
+
+  /** Connections the app opened so far (reconnects count). */
+  public final AtomicInteger opened = new AtomicInteger();
 
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile WebSocket current;
@@ -61,6 +65,18 @@ public final class FakeSlackSocket extends WebSocketServer {
             + ",\"type\":\"interactive\",\"accepts_response_payload\":false}");
   }
 
+  /** Asks the app to reconnect, as Slack does before it retires a connection. */
+  public void sendDisconnect() {
+    current.send(
+        "{\"type\":\"disconnect\",\"reason\":\"refresh_requested\","
+            + "\"debug_info\":{\"host\":\"applink-fake\"}}");
+  }
+
+  /** Drops the connection without a close handshake, as a network failure would. */
+  public void drop() {
+    current.closeConnection(1006, "dropped");
+  }
+
   /** True once the app acknowledged this envelope ({@code {"envelope_id": ...}}). */
   public boolean acknowledged(String envelopeId) {
     return received.stream().anyMatch(m -> envelopeId.equals(m.path("envelope_id").asText()));
@@ -78,6 +94,7 @@ public final class FakeSlackSocket extends WebSocketServer {
       return;
     }
     current = socket;
+    opened.incrementAndGet();
     socket.send(
         "{\"type\":\"hello\",\"num_connections\":1,"
             + "\"debug_info\":{\"host\":\"applink-fake\",\"approximate_connection_time\":18060},"
