@@ -2,7 +2,9 @@ package dev.airlock.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.slack.api.Slack;
 import com.slack.api.socket_mode.SocketModeClient;
+import com.slack.api.socket_mode.impl.SocketModeClientJavaWSImpl;
 import com.slack.api.socket_mode.request.InteractiveEnvelope;
 import com.slack.api.socket_mode.response.AckResponse;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,6 +12,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URISyntaxException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,15 +27,16 @@ import org.jboss.logging.Logger;
  * endpoint's.
  *
  * <p>Once connected, the SDK's session monitor reconnects on its own. Only the first connection is
- * retried here: the SDK gives up if {@code apps.connections.open} fails before a client exists.
+ * retried here: the SDK gives up if {@code apps.connections.open} fails before a client exists. The
+ * client is the SDK's Java-WebSocket one ({@link SocketModeClient.Backend#JavaWebSocket}).
  */
 @ApplicationScoped
 public class SlackSocketMode {
 
   private static final Logger LOG = Logger.getLogger(SlackSocketMode.class);
 
-  /** Between attempts at the first connection (the SDK's monitor waits 10 s after a failure). */
-  private static final long FIRST_CONNECT_RETRY_SECONDS = 10;
+  /** Between connection attempts after a failure (as the SDK's own monitor waits). */
+  private static final long RETRY_SECONDS = 10;
 
   @Inject SlackSettings settings;
   @Inject SlackApi slack;
@@ -94,15 +98,16 @@ public class SlackSocketMode {
   private void connect() {
     SocketModeClient created;
     try {
-      // Calls apps.connections.open at airlock.slack.api-url for a fresh wss:// URL.
-      created =
-          slack.sdk().socketMode(settings.appToken().get(), SocketModeClient.Backend.JavaWebSocket);
+      // apps.connections.open at airlock.slack.api-url gives a fresh wss:// URL.
+      Slack sdk = slack.sdk();
+      String token = settings.appToken().get();
+      created = new KeepReconnecting(sdk, token, sdk.issueSocketModeUrl(token));
     } catch (Exception e) {
       // IOException when unreachable, IllegalStateException when Slack answers ok=false.
       if (down.compareAndSet(false, true)) {
         LOG.errorf(
             "Slack Socket Mode could not connect (%s); retrying every %d s",
-            e.getMessage(), FIRST_CONNECT_RETRY_SECONDS);
+            e.getMessage(), RETRY_SECONDS);
       }
       retryLater();
       return;
@@ -127,7 +132,7 @@ public class SlackSocketMode {
 
   private synchronized void retryLater() {
     if (!stopped) {
-      connector.schedule(this::connect, FIRST_CONNECT_RETRY_SECONDS, TimeUnit.SECONDS);
+      connector.schedule(this::connect, RETRY_SECONDS, TimeUnit.SECONDS);
     }
   }
 
@@ -195,6 +200,29 @@ public class SlackSocketMode {
 
   private synchronized boolean isStopped() {
     return stopped;
+  }
+
+  /**
+   * The SDK's Java-WebSocket client, except that its session monitor survives an {@code
+   * apps.connections.open} answered with {@code ok: false} during a reconnect: the SDK throws an
+   * unchecked exception there, which would end its scheduled monitor, and with it every later
+   * reconnect.
+   */
+  static final class KeepReconnecting extends SocketModeClientJavaWSImpl {
+
+    KeepReconnecting(Slack sdk, String appToken, String wssUrl) throws URISyntaxException {
+      super(sdk, appToken, wssUrl);
+    }
+
+    @Override
+    public long maintainCurrentSession() {
+      try {
+        return super.maintainCurrentSession();
+      } catch (RuntimeException e) {
+        LOG.debugf("Slack Socket Mode reconnect failed: %s", e.getMessage());
+        return System.currentTimeMillis() + RETRY_SECONDS * 1000;
+      }
+    }
   }
 
   private static void closeQuietly(SocketModeClient client) {

@@ -79,17 +79,20 @@ class SlackSocketModeTest {
   }
 
   @Test
-  void whenTheConnectionDropsTheClientReconnects() throws Exception {
-    // Given
+  void whenTheConnectionDropsTheClientReconnectsEvenIfSlackRefusesOnce() throws Exception {
+    // Given: the first reconnect attempt gets ok=false from apps.connections.open
     int connections = socket.opened.get();
+    slack.refuseNext("apps.connections.open", "internal_error");
 
     // When: the connection is cut without a close handshake
     socket.drop();
 
-    // Then: the SDK's session monitor (every 5 s) connects again, and clicks still decide
+    // Then: the SDK's session monitor (every 5 s) tries again after the refusal (10 s later),
+    // connects, and clicks still decide
     Awaitility.await()
-        .atMost(Duration.ofSeconds(40))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> socket.opened.get() > connections && socket.connected());
+    assertThat(slack.refusals).contains("apps.connections.open: internal_error");
     approveOverTheSocket();
   }
 

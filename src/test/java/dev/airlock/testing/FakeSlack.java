@@ -45,6 +45,8 @@ public final class FakeSlack implements AutoCloseable {
   private volatile int failStatus;
   private volatile int failCount;
   private volatile String retryAfter;
+  private volatile String refusedMethod;
+  private volatile String refusal;
   public final AtomicInteger failuresServed = new AtomicInteger();
   private FakeSlackSocket socket;
 
@@ -71,6 +73,12 @@ public final class FakeSlack implements AutoCloseable {
       socket = new FakeSlackSocket();
     }
     return socket;
+  }
+
+  /** The next call of {@code method} is answered {@code ok: false} with this error (HTTP 200). */
+  public void refuseNext(String method, String error) {
+    this.refusal = error;
+    this.refusedMethod = method;
   }
 
   public List<Call> calls(String method) {
@@ -101,6 +109,12 @@ public final class FakeSlack implements AutoCloseable {
     if (!authorized) {
       refusals.add(method + ": invalid_auth");
       reply(exchange, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
+      return;
+    }
+    if (method.equals(refusedMethod)) {
+      refusedMethod = null;
+      refusals.add(method + ": " + refusal);
+      reply(exchange, 200, "{\"ok\":false,\"error\":\"" + refusal + "\"}");
       return;
     }
     String error = check(method, params);
