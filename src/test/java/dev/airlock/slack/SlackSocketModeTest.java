@@ -33,11 +33,18 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SlackSocketModeTest.SocketMode.class)
 class SlackSocketModeTest {
 
-  /** Socket Mode with the fake's app token; everything else as in the other Slack tests. */
+  /**
+   * Socket Mode with the fake's app token; everything else as in the other Slack tests. A random
+   * test port: this profile restarts Quarkus, and the fixed 8081 may be taken by a test run in
+   * another checkout on the same machine.
+   */
   public static class SocketMode implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("airlock.slack.mode", "socket", "airlock.slack.app-token", FakeSlack.APP_TOKEN);
+      return Map.of(
+          "airlock.slack.mode", "socket",
+          "airlock.slack.app-token", FakeSlack.APP_TOKEN,
+          "quarkus.http.test-port", "0");
     }
   }
 
