@@ -34,17 +34,34 @@ public class SlackApi {
 
   @Inject SlackSettings settings;
 
+  private volatile Slack sdk;
   private volatile MethodsClient client;
 
-  private MethodsClient client() {
-    MethodsClient current = client;
+  /**
+   * The SDK pointed at {@code airlock.slack.api-url}. Socket Mode uses it too, so its {@code
+   * apps.connections.open} goes to the same Web API as every other call.
+   */
+  Slack sdk() {
+    Slack current = sdk;
     if (current == null) {
       SlackConfig config = new SlackConfig();
       config.setMethodsEndpointUrlPrefix(
           settings.apiUrl().endsWith("/") ? settings.apiUrl() : settings.apiUrl() + "/");
       config.setProxyUrl(null);
       config.setPrettyResponseLoggingEnabled(false);
-      current = Slack.getInstance(config).methods(settings.botToken().orElse(""));
+      // Airlock counts Slack errors itself; the SDK's own metrics would call auth.test with every
+      // token, the app token included.
+      config.setStatsEnabled(false);
+      current = Slack.getInstance(config);
+      sdk = current;
+    }
+    return current;
+  }
+
+  private MethodsClient client() {
+    MethodsClient current = client;
+    if (current == null) {
+      current = sdk().methods(settings.botToken().orElse(""));
       client = current;
     }
     return current;

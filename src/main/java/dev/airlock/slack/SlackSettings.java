@@ -19,6 +19,20 @@ public interface SlackSettings {
   /** The app's signing secret; from the environment, never logged. */
   Optional<String> signingSecret();
 
+  /**
+   * How Slack delivers button clicks and modal submissions: {@code http} posts them to {@code
+   * /slack/interactions} (needs ingress), {@code socket} has Airlock open an outbound Socket Mode
+   * WebSocket (for clusters without ingress).
+   */
+  @WithDefault("http")
+  Mode mode();
+
+  /**
+   * The app-level token ({@code xapp-…}, scope {@code connections:write}) Socket Mode connects
+   * with; from the environment, never logged.
+   */
+  Optional<String> appToken();
+
   /** Base of the Slack Web API (tests and air-gapped proxies point elsewhere). */
   @WithDefault("https://slack.com/api/")
   String apiUrl();
@@ -53,4 +67,10 @@ public interface SlackSettings {
   /** How long a user group's members are cached. */
   @WithDefault("5m")
   Duration usergroupCacheTtl();
+
+  /** The transport Slack interactions arrive over. */
+  enum Mode {
+    HTTP,
+    SOCKET
+  }
 }

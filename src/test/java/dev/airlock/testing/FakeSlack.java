@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeSlack implements AutoCloseable {
 
   public static final String TOKEN = "xoxb-fake";
+
+  /** The app-level token Socket Mode opens connections with. */
+  public static final String APP_TOKEN = "xapp-fake";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One accepted call: the method and its parameters (JSON values parsed). */
@@ -41,7 +45,10 @@ public final class FakeSlack implements AutoCloseable {
   private volatile int failStatus;
   private volatile int failCount;
   private volatile String retryAfter;
+  private volatile String refusedMethod;
+  private volatile String refusal;
   public final AtomicInteger failuresServed = new AtomicInteger();
+  private FakeSlackSocket socket;
 
   public FakeSlack() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -58,6 +65,20 @@ public final class FakeSlack implements AutoCloseable {
     this.retryAfter = retryAfterSeconds;
     this.failStatus = status;
     this.failCount = count;
+  }
+
+  /** The Socket Mode server {@code apps.connections.open} points at, started on first use. */
+  public synchronized FakeSlackSocket socket() {
+    if (socket == null) {
+      socket = new FakeSlackSocket();
+    }
+    return socket;
+  }
+
+  /** The next call of {@code method} is answered {@code ok: false} with this error (HTTP 200). */
+  public void refuseNext(String method, String error) {
+    this.refusal = error;
+    this.refusedMethod = method;
   }
 
   public List<Call> calls(String method) {
@@ -78,9 +99,22 @@ public final class FakeSlack implements AutoCloseable {
     }
     String auth = exchange.getRequestHeaders().getFirst("Authorization");
     Map<String, String> params = parse(body, exchange.getRequestHeaders().getFirst("Content-Type"));
-    if (!("Bearer " + TOKEN).equals(auth) && !TOKEN.equals(params.get("token"))) {
+    // apps.connections.open takes the app-level token, and only as a bearer header; the rest the
+    // bot
+    // token.
+    boolean authorized =
+        method.equals("apps.connections.open")
+            ? ("Bearer " + APP_TOKEN).equals(auth)
+            : ("Bearer " + TOKEN).equals(auth) || TOKEN.equals(params.get("token"));
+    if (!authorized) {
       refusals.add(method + ": invalid_auth");
       reply(exchange, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
+      return;
+    }
+    if (method.equals(refusedMethod)) {
+      refusedMethod = null;
+      refusals.add(method + ": " + refusal);
+      reply(exchange, 200, "{\"ok\":false,\"error\":\"" + refusal + "\"}");
       return;
     }
     String error = check(method, params);
@@ -119,6 +153,8 @@ public final class FakeSlack implements AutoCloseable {
               "{\"ok\":true,\"team_id\":\"T1\",\"user_id\":\"UBOT\",\"bot_id\":\"B1\"}");
       case "usergroups.users.list" ->
           reply(exchange, 200, "{\"ok\":true,\"users\":[\"UGROUP1\",\"UGROUP2\"]}");
+      case "apps.connections.open" ->
+          reply(exchange, 200, "{\"ok\":true,\"url\":\"" + socket().url() + "\"}");
       default -> reply(exchange, 200, "{\"ok\":false,\"error\":\"unknown_method\"}");
     }
   }
@@ -219,5 +255,10 @@ public final class FakeSlack implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    synchronized (this) {
+      if (socket != null) {
+        socket.close();
+      }
+    }
   }
 }
