@@ -88,11 +88,11 @@ class OidcSignInTest {
     // Given: a parked call
     String id = parkedApproval();
 
-    // When: rita signs in through the provider and approves through the queue's form
-    Browser rita = signIn("rita");
-    HttpResponse<String> detail = rita.get(uri("/queue/" + id));
-    assertThat(detail.statusCode()).isEqualTo(200);
-    assertThat(detail.body()).contains("rita");
+    // When: rita follows a link to the request, signs in through the provider, lands back on the
+    // request and approves it through the queue's form
+    Browser rita = new Browser();
+    HttpResponse<String> detail = signIn(rita, "rita", "/queue/" + id);
+    assertThat(detail.body()).contains("rita").contains(id);
     Matcher csrf = CSRF.matcher(detail.body());
     assertThat(csrf.find()).as("the detail page has a decision form").isTrue();
     HttpResponse<String> decided =
@@ -216,7 +216,16 @@ class OidcSignInTest {
   /** Opens the queue, is sent to the provider, signs in as {@code user} and comes back. */
   private Browser signIn(String user) throws Exception {
     Browser browser = new Browser();
-    HttpResponse<String> toProvider = browser.get(uri("/queue"));
+    signIn(browser, user, "/queue");
+    return browser;
+  }
+
+  /**
+   * Opens {@code page}, is sent to the provider, signs in as {@code user}, comes back to the one
+   * registered redirect URI ({@code /queue}) and is sent on to {@code page}, which it returns.
+   */
+  private HttpResponse<String> signIn(Browser browser, String user, String page) throws Exception {
+    HttpResponse<String> toProvider = browser.get(uri(page));
     assertThat(toProvider.statusCode()).isEqualTo(302);
     String authorize = location(toProvider);
     assertThat(authorize).startsWith(idp + "/authorize?");
@@ -229,10 +238,13 @@ class OidcSignInTest {
 
     HttpResponse<String> back = browser.get(callback);
     assertThat(back.statusCode()).as(back.body()).isEqualTo(302);
-    HttpResponse<String> queue = browser.get(callback.resolve(location(back)));
-    assertThat(queue.statusCode()).as(queue.body()).isEqualTo(200);
-    assertThat(queue.body()).contains(user);
-    return browser;
+    URI restored = callback.resolve(location(back));
+    assertThat(restored.getPath()).isEqualTo(page);
+    assertThat(restored.getQuery()).as("the code is not left in the address").isNull();
+    HttpResponse<String> landed = browser.get(restored);
+    assertThat(landed.statusCode()).as(landed.body()).isEqualTo(200);
+    assertThat(landed.body()).contains(user);
+    return landed;
   }
 
   // ---- the provider, as an API client would use it
