@@ -15,7 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * on {@code /mcp/*} as a reviewer token (proactive authentication runs every mechanism on every
  * path, and would refuse an agent's {@code Authorization: Bearer alk_…}) nor sends Slack's signed
  * {@code /slack/interactions}, health or metrics requests to the identity provider. An API request
- * without credentials gets a plain 401 rather than a redirect to a login page it cannot follow.
+ * without credentials is not started on the browser flow either: a script cannot follow a redirect
+ * to a login page (production also unsets the form login page, so such a request gets 401).
  */
 @ApplicationScoped
 public class ReviewerPathsOnly implements TenantConfigResolver {
