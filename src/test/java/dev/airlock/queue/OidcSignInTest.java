@@ -230,6 +230,9 @@ class OidcSignInTest {
     String authorize = location(toProvider);
     assertThat(authorize).startsWith(idp + "/authorize?");
     assertThat(authorize).contains("client_id=airlock").contains("response_type=code");
+    assertThat(URLDecoder.decode(authorize, StandardCharsets.UTF_8))
+        .contains("scope=openid profile email")
+        .contains("redirect_uri=" + uri("/queue"));
 
     HttpResponse<String> withCode = browser.get(URI.create(authorize + "&login_hint=" + user));
     assertThat(withCode.statusCode()).as(withCode.body()).isEqualTo(302);
@@ -258,7 +261,7 @@ class OidcSignInTest {
             HttpRequest.newBuilder(
                     URI.create(
                         idp
-                            + "/authorize?response_type=code&client_id="
+                            + "/authorize?response_type=code&scope=openid&client_id="
                             + FakeOidcProvider.CLIENT_ID
                             + "&state=cli&redirect_uri="
                             + URLEncoder.encode(redirect, StandardCharsets.UTF_8)

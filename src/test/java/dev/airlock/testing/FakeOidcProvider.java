@@ -110,6 +110,7 @@ public class FakeOidcProvider implements QuarkusTestResourceLifecycleManager {
         || !"code".equals(query.get("response_type"))
         || redirectUri == null
         || query.get("state") == null
+        || !query.getOrDefault("scope", "").contains("openid")
         || !USERS.containsKey(user)) {
       reply(exchange, 400, "text/plain", "bad authorization request: " + query);
       return;
