@@ -25,6 +25,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -84,11 +85,18 @@ public class QueueResource {
   @ConfigProperty(name = "airlock.queue.csrf-secret")
   String csrfSecret;
 
+  /** Reviewers sign in at the identity provider: the embedded store's login page has no use. */
+  @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
+  boolean oidcSignIn;
+
   @GET
   @Path("/login")
   @Produces(MediaType.TEXT_HTML)
-  public TemplateInstance login(@QueryParam("error") boolean error) {
-    return Templates.login(error);
+  public Response login(@QueryParam("error") boolean error) {
+    if (oidcSignIn) {
+      return Response.seeOther(URI.create("/queue")).build();
+    }
+    return Response.ok(Templates.login(error)).build();
   }
 
   @GET

@@ -95,28 +95,38 @@ class ManifestContractTest {
   void everyEnvironmentVariableIsARealConfigurationKey() throws Exception {
     Set<String> known = ConfigurationKeys.all();
     List<String> unknown = new ArrayList<>();
-    for (JsonNode document : documents()) {
-      if (!document.path("kind").asText().equals("Deployment")) {
+    List<JsonNode> environment = environment();
+    assertThat(environment)
+        .extracting(env -> env.path("name").asText())
+        .as("the prod overlay's settings are checked too")
+        .contains("QUARKUS_OIDC_CREDENTIALS_SECRET", "AIRLOCK_SIGN_IN_REVIEWER_GROUPS");
+    for (JsonNode env : environment) {
+      String name = env.path("name").asText();
+      if (name.startsWith("JAVA_")) {
         continue;
       }
-      for (JsonNode container :
-          document.path("spec").path("template").path("spec").path("containers")) {
-        for (JsonNode env : container.path("env")) {
-          String name = env.path("name").asText();
-          if (name.startsWith("JAVA_")) {
-            continue;
-          }
-          boolean matches =
-              known.stream().anyMatch(key -> ConfigurationKeys.envName(key).equals(name))
-                  || name.startsWith("QUARKUS_")
-                  || name.equals("KAFKA_BOOTSTRAP_SERVERS");
-          if (!matches) {
-            unknown.add(name);
-          }
-        }
+      boolean matches =
+          known.stream().anyMatch(key -> ConfigurationKeys.envName(key).equals(name))
+              || name.startsWith("QUARKUS_")
+              || name.equals("KAFKA_BOOTSTRAP_SERVERS");
+      if (!matches) {
+        unknown.add(name);
       }
     }
     assertThat(unknown).as("env vars that map to no configuration key").isEmpty();
+  }
+
+  @Test
+  void credentialsComeFromSecretsNeverFromAManifest() throws Exception {
+    for (JsonNode env : environment()) {
+      String name = env.path("name").asText();
+      if (name.matches(".*(SECRET|PASSWORD|TOKEN|ENCRYPTION_KEY).*")) {
+        assertThat(env.has("value")).as("%s has a literal value", name).isFalse();
+        assertThat(env.path("valueFrom").path("secretKeyRef").path("name").asText())
+            .as("%s comes from a Secret", name)
+            .isNotBlank();
+      }
+    }
   }
 
   @Test
@@ -179,11 +189,30 @@ class ManifestContractTest {
     throw new AssertionError("no Deployment airlock in k8s/base");
   }
 
+  /** The env entries of every Deployment container, in the base and in the overlays' patches. */
+  private static List<JsonNode> environment() throws IOException {
+    List<JsonNode> environment = new ArrayList<>();
+    for (JsonNode document : documents(K8S)) {
+      if (!document.path("kind").asText().equals("Deployment")) {
+        continue;
+      }
+      for (JsonNode container :
+          document.path("spec").path("template").path("spec").path("containers")) {
+        container.path("env").forEach(environment::add);
+      }
+    }
+    return environment;
+  }
+
   /** Every YAML document under k8s/base (overlays hold patches, checked for references). */
   private static List<JsonNode> documents() throws IOException {
+    return documents(K8S.resolve("base"));
+  }
+
+  private static List<JsonNode> documents(Path root) throws IOException {
     List<JsonNode> documents = new ArrayList<>();
     YAMLMapper yaml = new YAMLMapper(new YAMLFactory());
-    try (Stream<Path> files = Files.walk(K8S.resolve("base"))) {
+    try (Stream<Path> files = Files.walk(root)) {
       for (Path file :
           files
               .filter(
