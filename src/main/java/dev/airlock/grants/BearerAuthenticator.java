@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,12 +37,10 @@ public class BearerAuthenticator implements AgentAuthenticator {
     if (config.mode() != AuthConfig.Mode.NONE) {
       return;
     }
+    // Any active profile list that includes prod (e.g. "prod,oidc") counts as production.
     boolean production =
         LaunchMode.current() == LaunchMode.NORMAL
-            && ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.profile", String.class)
-                .orElse("prod")
-                .equals("prod");
+            && io.quarkus.runtime.configuration.ConfigUtils.getProfiles().contains("prod");
     if (production) {
       throw new IllegalStateException(
           "airlock.auth.mode=none lets anyone call every upstream; it is refused in the prod profile");
