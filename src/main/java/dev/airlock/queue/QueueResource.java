@@ -81,6 +81,7 @@ public class QueueResource {
   @Inject Approvals approvals;
   @Inject SecurityIdentity identity;
   @Inject QueueEvents events;
+  @Inject dev.airlock.audit.AuditResource audit;
 
   @ConfigProperty(name = "airlock.queue.csrf-secret")
   String csrfSecret;
@@ -154,6 +155,18 @@ public class QueueResource {
             .toList();
     String exportQuery = new Filters(null, tool, agent, null, null).query();
     return Templates.history(decided, filters, user(), exportQuery);
+  }
+
+  /**
+   * The history's CSV export under the queue's own sign-in: with OIDC, browsers hold a session
+   * cookie, not the bearer token {@code /api/audit/export} asks for. Admins only, audited there.
+   */
+  @GET
+  @Path("/history/export")
+  @jakarta.annotation.security.RolesAllowed("admin")
+  public Response exportHistory(
+      @QueryParam("tool") String tool, @QueryParam("agent") String agent) {
+    return audit.export("csv", null, null, blank(agent), blank(tool), null);
   }
 
   @GET

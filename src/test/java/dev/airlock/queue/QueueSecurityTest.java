@@ -39,6 +39,35 @@ class QueueSecurityTest {
     assertThat(new CsrfTokens("other").isValid("ana", tokens.tokenFor("ana"))).isFalse();
   }
 
+  @Test
+  void theHistorysExportIsForAdminsSignedInToTheQueue() throws Exception {
+    String csv =
+        given()
+            .cookie("airlock-session", signIn("admin"))
+            .get("/queue/history/export?tool=ListAHORuns")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    java.util.List<org.apache.commons.csv.CSVRecord> rows =
+        org.apache.commons.csv.CSVFormat.RFC4180
+            .builder()
+            .setHeader()
+            .build()
+            .parse(new java.io.StringReader(csv))
+            .getRecords();
+    assertThat(csv.lines().findFirst().orElse("")).contains("tool").contains("hash");
+    assertThat(rows).allMatch(row -> row.get("tool").equals("ListAHORuns"));
+
+    given()
+        .redirects()
+        .follow(false)
+        .cookie("airlock-session", signIn("reviewer"))
+        .get("/queue/history/export")
+        .then()
+        .statusCode(403);
+  }
+
   private static String signIn(String user) {
     return given()
         .redirects()
