@@ -176,6 +176,28 @@ class SlackApprovalsTest {
   }
 
   @Test
+  void anExpiredRequestsMessageSaysSoAndLosesItsButtons() throws Exception {
+    // ShortTool (test policy) holds the call for 2 s, then the request expires.
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    JsonNode expired = client.callTool("ShortTool", "{\"nonce\":" + System.nanoTime() + "}");
+    assertThat(McpTestClient.text(expired)).contains("timed out");
+    String id =
+        approvals
+            .list(
+                new dev.airlock.approval.ApprovalFilter(
+                    ApprovalStatus.EXPIRED, null, "ShortTool", null, null, 100))
+            .stream()
+            .filter(v -> v.sessionId().equals(client.session()))
+            .map(dev.airlock.approval.ApprovalView::id)
+            .findFirst()
+            .orElseThrow();
+
+    FakeSlack.Call update = awaitUpdate(id);
+
+    assertThat(update.json("blocks").toString()).contains("expired").doesNotContain("\"approve\"");
+  }
+
+  @Test
   void forgedStaleFutureAndReplayedRequestsGet401AndChangeNothing() throws Exception {
     String id = parkRetry();
     String payload = SlackInteractionClient.buttonPayload("approve", id, "UANA", "ana");
@@ -185,7 +207,9 @@ class SlackApprovalsTest {
     SlackInteractionClient.send(payload, now - 301, SlackInteractionClient.SECRET)
         .then()
         .statusCode(401);
-    SlackInteractionClient.send(payload, now + 301, SlackInteractionClient.SECRET)
+    // A future stamp must exceed the window even after this test's own delay (seconds on a busy
+    // machine), or the server's clock has caught up with it.
+    SlackInteractionClient.send(payload, now + 330, SlackInteractionClient.SECRET)
         .then()
         .statusCode(401);
     String body = "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8);
