@@ -46,8 +46,12 @@ public class ApprovalService implements Approvals {
   @Inject Instance<AuditTrail> audit;
   @Inject jakarta.enterprise.event.Event<OutboxWritten> outboxWritten;
 
-  /** Fired inside the transaction that wrote an outbox row; observed after it commits. */
-  public record OutboxWritten(String approvalId) {}
+  /**
+   * Fired inside the transaction that wrote an outbox row; observed after it commits.
+   *
+   * @param view the request as that transaction left it
+   */
+  public record OutboxWritten(String approvalId, ApprovalView view) {}
 
   // ---- parking --------------------------------------------------------------------------------
 
@@ -101,6 +105,20 @@ public class ApprovalService implements Approvals {
   public Optional<ApprovalView> find(String id) {
     ApprovalRequestEntity entity = ApprovalRequestEntity.findById(id);
     return Optional.ofNullable(entity).map(e -> view(e, reviews(e.id)));
+  }
+
+  /** Those of {@code ids} whose request is no longer pending, in one query. */
+  @Transactional
+  public List<String> decidedAmong(java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return entityManager
+        .createQuery(
+            "select id from ApprovalRequestEntity where id in :ids and status <> 'PENDING'",
+            String.class)
+        .setParameter("ids", ids)
+        .getResultList();
   }
 
   @Override
@@ -410,7 +428,7 @@ public class ApprovalService implements Approvals {
     message.payload = write(view);
     message.createdAt = Instant.now();
     message.persist();
-    outboxWritten.fire(new OutboxWritten(view.id()));
+    outboxWritten.fire(new OutboxWritten(view.id(), view));
   }
 
   private void auditEntry(
