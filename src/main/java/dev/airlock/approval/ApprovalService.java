@@ -107,6 +107,12 @@ public class ApprovalService implements Approvals {
     return Optional.ofNullable(entity).map(e -> view(e, reviews(e.id)));
   }
 
+  @Override
+  @Transactional
+  public long countPending() {
+    return ApprovalRequestEntity.count("status", ApprovalStatus.PENDING.name());
+  }
+
   /** Those of {@code ids} whose request is no longer pending, in one query. */
   @Transactional
   public List<String> decidedAmong(java.util.Collection<String> ids) {
