@@ -45,6 +45,7 @@ public final class ParkedCapacityBench {
     // connections only wait for a connection, and past the pool's 5 s acquisition timeout fail
     // closed (measured with 200: 6% refused), which measures overload rather than capacity.
     int openConcurrency = Integer.parseInt(arg(args, "--open-concurrency", "32"));
+    int parkLimitSeconds = Integer.parseInt(arg(args, "--park-seconds", "300"));
     List<String> report = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     try (BenchUpstream upstream = new BenchUpstream(vertx);
@@ -57,7 +58,7 @@ public final class ParkedCapacityBench {
 
       // 1. The same load with nothing parked (after a warm-up of both paths).
       RelayLoadBench.fixedRate(vertx, "warm-up", upstream.url(), null, rate, 20, 5, ALLOWED_CALL);
-      RelayLoadBench.fixedRate(vertx, "warm-up", gateway, null, rate, 20, 5, ALLOWED_CALL);
+      RelayLoadBench.fixedRate(vertx, "warm-up", gateway, null, rate, 20, 10, ALLOWED_CALL);
       load.add(phase(vertx, "direct, nothing parked", upstream.url(), rate, seconds));
       load.add(phase(vertx, "Airlock, nothing parked", gateway, rate, seconds));
       Heap before = heap(pid, base);
@@ -73,7 +74,7 @@ public final class ParkedCapacityBench {
       AtomicInteger streams = new AtomicInteger();
       AtomicInteger notHeld = new AtomicInteger();
       long parkStart = System.nanoTime();
-      long parkDeadline = parkStart + TimeUnit.SECONDS.toNanos(300);
+      long parkDeadline = parkStart + TimeUnit.SECONDS.toNanos(parkLimitSeconds);
       for (int i = 0; i < parked && System.nanoTime() < parkDeadline; i++) {
         if (!opening.tryAcquire(30, TimeUnit.SECONDS)) {
           report.add("stopped parking at " + i + ": no stream opened for 30 s");
@@ -143,6 +144,12 @@ public final class ParkedCapacityBench {
               upstream.heldCalls(),
               releaseSeconds,
               awaitGauge(base, "airlock_parked_calls_held", 0, 30)));
+
+      // 5. The same load again with nothing parked, the JVM now as warm as in step 3.
+      load.add(
+          phase(vertx, "direct, nothing parked (after release)", upstream.url(), rate, seconds));
+      load.add(phase(vertx, "Airlock, nothing parked (after release)", gateway, rate, seconds));
+      report.add("heap after GC, all released: " + heap(pid, base));
 
       System.out.println("| run @" + rate + "/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
       System.out.println("|---|---|---|---|---|---|");
