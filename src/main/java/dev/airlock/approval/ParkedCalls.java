@@ -23,6 +23,7 @@ public class ParkedCalls {
   private final Map<String, CompletableFuture<ApprovalView>> waiting = new ConcurrentHashMap<>();
 
   @Inject ApprovalService approvals;
+  @Inject io.vertx.core.Vertx vertx;
 
   /** A stage that completes with the request's final view. */
   public CompletableFuture<ApprovalView> await(String approvalId) {
@@ -55,7 +56,18 @@ public class ParkedCalls {
    */
   void onCommitted(
       @Observes(during = TransactionPhase.AFTER_SUCCESS) ApprovalService.OutboxWritten written) {
-    onDecided(written.view());
+    if (!written.view().status().isFinal() || !waiting.containsKey(written.approvalId())) {
+      return;
+    }
+    // Off the committing thread: the released call's next steps (claiming the release in its own
+    // transaction) must not run inside this transaction's completion; a worker thread, as for
+    // decisions from Kafka and from the database check.
+    vertx.executeBlocking(
+        () -> {
+          onDecided(written.view());
+          return null;
+        },
+        false);
   }
 
   @Scheduled(
