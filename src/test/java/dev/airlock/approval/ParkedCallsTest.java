@@ -2,13 +2,6 @@ package dev.airlock.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.airlock.guard.Caller;
-import dev.airlock.guard.ToolCall;
-import dev.airlock.policy.ApprovalRule;
-import dev.airlock.policy.Decision;
-import dev.airlock.policy.Risk;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -17,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
@@ -31,17 +25,13 @@ class ParkedCallsTest {
 
   private static final int HELD = 600;
 
-  @Inject ApprovalService approvals;
   @Inject ParkedCalls parked;
   @Inject EntityManager entityManager;
 
   @Test
   void aDecisionOnlyTheDatabaseKnowsReleasesAHeldCallPastTheFirst500() {
     // Given: 600 held calls
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < HELD; i++) {
-      ids.add(approvals.park(request(i)).id());
-    }
+    List<String> ids = insertPending(HELD);
     Map<String, CompletableFuture<ApprovalView>> held = new ConcurrentHashMap<>();
     ids.forEach(id -> held.put(id, parked.await(id)));
     // The held call a check of the first 500 ids would never reach: the last in the same order.
@@ -74,35 +64,34 @@ class ParkedCallsTest {
                     .executeUpdate());
   }
 
-  private static ParkRequest request(int i) {
-    ObjectNode arguments = JsonNodeFactory.instance.objectNode().put("parkedCallsTest", i);
-    ObjectNode params = JsonNodeFactory.instance.objectNode().put("name", "HeldTool");
-    params.set("arguments", arguments);
-    ToolCall call =
-        new ToolCall(
-            "tools",
-            "parked-calls-test",
-            Caller.ANONYMOUS,
-            "HeldTool",
-            arguments,
-            params,
-            null,
-            "2025-11-25");
-    ApprovalRule rule =
-        new ApprovalRule(
-            List.of(),
-            List.of(),
-            null,
-            null,
-            1,
-            Duration.ofMinutes(15),
-            ApprovalRule.TimeoutAction.DENY,
-            ApprovalRule.WaitMode.HOLD,
-            true,
-            List.of());
-    Decision.Park park =
-        new Decision.Park(
-            "tools.HeldTool", "parked-calls-test", Risk.HIGH, true, "test", rule, List.of());
-    return new ParkRequest(call, park, arguments, ApprovalService.digest(arguments), null);
+  /**
+   * Pending requests written straight to the table: parking through the service would also publish
+   * each one, and the test profile's Slack channel would then post 600 messages, paced, delaying
+   * the Slack tests that follow.
+   */
+  private List<String> insertPending(int count) {
+    List<String> ids = new ArrayList<>();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              for (int i = 0; i < count; i++) {
+                String id = UUID.randomUUID().toString();
+                entityManager
+                    .createNativeQuery(
+                        "insert into approval_request (id, status, upstream, tool, arguments,"
+                            + " call_params, arguments_digest, agent, grant_id, session_id, risk,"
+                            + " rule_id, policy_version, approvers, quorum, wait_mode, on_timeout,"
+                            + " requested_at, expires_at) values (?1, 'PENDING', 'tools', 'HeldTool',"
+                            + " cast('{}' as jsonb), cast('{}' as jsonb), ?2, 'anonymous',"
+                            + " 'anonymous', 'parked-calls-test', 'high', 'tools.HeldTool', ?2,"
+                            + " cast('{}' as jsonb), 1, 'HOLD', 'DENY', now(),"
+                            + " now() + interval '15 minutes')")
+                    .setParameter(1, id)
+                    .setParameter(2, "0".repeat(64))
+                    .executeUpdate();
+                ids.add(id);
+              }
+            });
+    return ids;
   }
 }
