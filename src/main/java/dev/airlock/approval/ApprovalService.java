@@ -50,8 +50,12 @@ public class ApprovalService implements Approvals {
   @Inject jakarta.enterprise.event.Event<OutboxWritten> outboxWritten;
   @Inject io.opentelemetry.api.trace.Tracer tracer;
 
-  /** Fired inside the transaction that wrote an outbox row; observed after it commits. */
-  public record OutboxWritten(String approvalId) {}
+  /**
+   * Fired inside the transaction that wrote an outbox row; observed after it commits.
+   *
+   * @param view the request as that transaction left it
+   */
+  public record OutboxWritten(String approvalId, ApprovalView view) {}
 
   // ---- parking --------------------------------------------------------------------------------
 
@@ -114,6 +118,26 @@ public class ApprovalService implements Approvals {
   public Optional<ApprovalView> find(String id) {
     ApprovalRequestEntity entity = ApprovalRequestEntity.findById(id);
     return Optional.ofNullable(entity).map(e -> view(e, reviews(e.id)));
+  }
+
+  @Override
+  @Transactional
+  public long countPending() {
+    return ApprovalRequestEntity.count("status", ApprovalStatus.PENDING.name());
+  }
+
+  /** Those of {@code ids} whose request is no longer pending, in one query. */
+  @Transactional
+  public List<String> decidedAmong(java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return entityManager
+        .createQuery(
+            "select id from ApprovalRequestEntity where id in :ids and status <> 'PENDING'",
+            String.class)
+        .setParameter("ids", ids)
+        .getResultList();
   }
 
   @Override
@@ -454,7 +478,7 @@ public class ApprovalService implements Approvals {
     message.createdAt = Instant.now();
     message.traceParent = view.traceParent();
     message.persist();
-    outboxWritten.fire(new OutboxWritten(view.id()));
+    outboxWritten.fire(new OutboxWritten(view.id(), view));
   }
 
   private void auditEntry(

@@ -14,5 +14,8 @@ public interface Approvals {
 
   List<ApprovalView> list(ApprovalFilter filter);
 
+  /** How many requests are pending, counted in the database (no page limit). */
+  long countPending();
+
   DecisionResult decide(String id, Reviewer reviewer, DecisionCommand command);
 }

@@ -1,0 +1,97 @@
+package dev.airlock.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database check that releases held calls without Kafka: it must reach every held call, not
+ * only the first few hundred the replica iterates over.
+ */
+@QuarkusTest
+class ParkedCallsTest {
+
+  private static final int HELD = 600;
+
+  @Inject ParkedCalls parked;
+  @Inject EntityManager entityManager;
+
+  @Test
+  void aDecisionOnlyTheDatabaseKnowsReleasesAHeldCallPastTheFirst500() {
+    // Given: 600 held calls
+    List<String> ids = insertPending(HELD);
+    Map<String, CompletableFuture<ApprovalView>> held = new ConcurrentHashMap<>();
+    ids.forEach(id -> held.put(id, parked.await(id)));
+    // The held call a check of the first 500 ids would never reach: the last in the same order.
+    String last = List.copyOf(held.keySet()).get(HELD - 1);
+
+    // When: it is decided where only the database sees it (no outbox, no Kafka message)
+    deny(List.of(last));
+
+    // Then
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.get(last).isDone());
+    assertThat(held.get(last).join().status()).isEqualTo(ApprovalStatus.DENIED);
+
+    // And the rest, decided the same way, are released too
+    deny(ids);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> held.values().stream().allMatch(CompletableFuture::isDone));
+  }
+
+  private void deny(List<String> ids) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                entityManager
+                    .createQuery(
+                        "update ApprovalRequestEntity set status = 'DENIED', decidedAt = :now"
+                            + " where id in :ids and status = 'PENDING'")
+                    .setParameter("now", java.time.Instant.now())
+                    .setParameter("ids", ids)
+                    .executeUpdate());
+  }
+
+  /**
+   * Pending requests written straight to the table: parking through the service would also publish
+   * each one, and the test profile's Slack channel would then post 600 messages, paced, delaying
+   * the Slack tests that follow.
+   */
+  private List<String> insertPending(int count) {
+    List<String> ids = new ArrayList<>();
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              for (int i = 0; i < count; i++) {
+                String id = UUID.randomUUID().toString();
+                entityManager
+                    .createNativeQuery(
+                        "insert into approval_request (id, status, upstream, tool, arguments,"
+                            + " call_params, arguments_digest, agent, grant_id, session_id, risk,"
+                            + " rule_id, policy_version, approvers, quorum, wait_mode, on_timeout,"
+                            + " requested_at, expires_at) values (?1, 'PENDING', 'tools', 'HeldTool',"
+                            + " cast('{}' as jsonb), cast('{}' as jsonb), ?2, 'anonymous',"
+                            + " 'anonymous', 'parked-calls-test', 'high', 'tools.HeldTool', ?2,"
+                            + " cast('{}' as jsonb), 1, 'HOLD', 'DENY', now(),"
+                            + " now() + interval '15 minutes')")
+                    .setParameter(1, id)
+                    .setParameter(2, "0".repeat(64))
+                    .executeUpdate();
+                ids.add(id);
+              }
+            });
+    return ids;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.airlock.bench;
+
+import dev.airlock.embedded.EmbeddedInfrastructure;
+import dev.airlock.testing.AirlockProcess;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One embedded PostgreSQL and Kafka and N Airlock processes (the packaged jar, {@code -Xmx512m})
+ * sharing them, as in MultiReplicaIT, fronting the harness's {@link BenchUpstream} as upstream
+ * {@code bench} under the bench policy.
+ */
+final class BenchCluster implements AutoCloseable {
+
+  static final String POLICY = "src/test/resources/bench/approval-bench-policy.json";
+
+  private final EmbeddedInfrastructure infrastructure;
+  private final List<AirlockProcess> replicas = new ArrayList<>();
+
+  BenchCluster(String name, String upstreamUrl, int replicaCount, Map<String, String> extra)
+      throws Exception {
+    Files.createDirectories(Path.of("target"));
+    Path dir = Files.createTempDirectory(Path.of("target"), "bench-" + name + "-");
+    infrastructure = new EmbeddedInfrastructure(dir, freePort(), freePort()).start();
+    Files.copy(Path.of(POLICY), dir.resolve("policy.json"));
+    Map<String, String> config = new HashMap<>(infrastructure.config());
+    config.put("quarkus.profile", "local");
+    config.put("airlock.auth.mode", "none");
+    config.put("airlock.demo.port", "0");
+    config.put("airlock.grants.demo-key.enabled", "false");
+    config.put("airlock.local.banner", "false");
+    config.put("airlock.policy.path", dir.resolve("policy.json").toString());
+    config.put("airlock.upstreams.bench.url", upstreamUrl);
+    // Per-call INFO lines would make the log, not Airlock, the thing measured.
+    config.put("quarkus.log.level", "WARN");
+    config.putAll(extra);
+    try {
+      for (int i = 0; i < replicaCount; i++) {
+        replicas.add(AirlockProcess.start(name + "-" + (char) ('a' + i), config));
+      }
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+  }
+
+  AirlockProcess replica(int index) {
+    return replicas.get(index);
+  }
+
+  String mcpUrl(int index) {
+    return replica(index).baseUrl() + "/mcp/bench";
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AirlockProcess replica : replicas) {
+      replica.close();
+    }
+    infrastructure.close();
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

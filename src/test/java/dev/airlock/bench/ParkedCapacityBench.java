@@ -1,0 +1,315 @@
+package dev.airlock.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load harness: one Airlock process ({@code -Xmx512m}) holds N calls (default 10,000) parked in
+ * hold mode, each with its SSE response stream open; measures its used heap after a full GC, and
+ * the latency of allowed calls at a fixed rate while they are parked, beside the same load before
+ * any was parked and beside the upstream called directly. Then approves every parked call and
+ * checks each one reached the upstream and its agent.
+ *
+ * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
+ * 15]}; see docs/benchmarks.md.
+ */
+public final class ParkedCapacityBench {
+
+  private static final String ALLOWED_CALL =
+      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"BenchAllowed\",\"arguments\":{\"marker\":\"load\"}}}";
+
+  public static void main(String[] args) throws Exception {
+    int parked = Integer.parseInt(arg(args, "--parked", "10000"));
+    int sessions = Integer.parseInt(arg(args, "--sessions", "100"));
+    int rate = Integer.parseInt(arg(args, "--rate", "500"));
+    int seconds = Integer.parseInt(arg(args, "--seconds", "15"));
+    // Parks serialize on the audit chain's lock; more concurrent opens than the 32 database
+    // connections only wait for a connection, and past the pool's 5 s acquisition timeout fail
+    // closed (measured with 200: 6% refused), which measures overload rather than capacity.
+    int openConcurrency = Integer.parseInt(arg(args, "--open-concurrency", "32"));
+    int parkLimitSeconds = Integer.parseInt(arg(args, "--park-seconds", "300"));
+    List<String> report = new ArrayList<>();
+    Vertx vertx = Vertx.vertx();
+    try (BenchUpstream upstream = new BenchUpstream(vertx);
+        BenchCluster cluster = new BenchCluster("parked", upstream.url(), 1, Map.of());
+        BenchClient agents = new BenchClient(vertx, cluster.mcpUrl(0), parked + sessions)) {
+      String gateway = cluster.mcpUrl(0);
+      String base = cluster.replica(0).baseUrl();
+      long pid = cluster.replica(0).pid();
+      List<RelayLoadBench.Result> load = new ArrayList<>();
+
+      // 1. The same load with nothing parked (after a warm-up of both paths).
+      RelayLoadBench.fixedRate(vertx, "warm-up", upstream.url(), null, rate, 20, 5, ALLOWED_CALL);
+      RelayLoadBench.fixedRate(vertx, "warm-up", gateway, null, rate, 20, 10, ALLOWED_CALL);
+      load.add(phase(vertx, "direct, nothing parked", upstream.url(), rate, seconds));
+      load.add(phase(vertx, "Airlock, nothing parked", gateway, rate, seconds));
+      Heap before = heap(pid, base);
+      report.add("heap after GC, nothing parked: " + before);
+
+      // 2. Park N calls over `sessions` sessions, at most `openConcurrency` being opened at once.
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        ids.add(agents.initialize());
+      }
+      List<BenchClient.Call> calls = new ArrayList<>();
+      Semaphore opening = new Semaphore(openConcurrency);
+      AtomicInteger streams = new AtomicInteger();
+      AtomicInteger notHeld = new AtomicInteger();
+      long parkStart = System.nanoTime();
+      long parkDeadline = parkStart + TimeUnit.SECONDS.toNanos(parkLimitSeconds);
+      for (int i = 0; i < parked && System.nanoTime() < parkDeadline; i++) {
+        if (!opening.tryAcquire(30, TimeUnit.SECONDS)) {
+          report.add("stopped parking at " + i + ": no stream opened for 30 s");
+          break;
+        }
+        BenchClient.Call call = agents.call(ids.get(i % sessions), BenchUpstream.HELD, "p-" + i);
+        call.opened()
+            .whenComplete(
+                (sse, error) -> {
+                  opening.release();
+                  if (Boolean.TRUE.equals(sse)) {
+                    streams.incrementAndGet();
+                  } else {
+                    notHeld.incrementAndGet();
+                  }
+                });
+        calls.add(call);
+      }
+      opening.tryAcquire(openConcurrency, 60, TimeUnit.SECONDS);
+      double parkSeconds = (System.nanoTime() - parkStart) / 1e9;
+      long held = awaitGauge(base, "airlock_parked_calls_held", streams.get(), 60);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "parked: %d requested, %d SSE streams open at the agent, %d answered otherwise,"
+                  + " Airlock holds %d (airlock_parked_calls_held), in %.1f s (%.0f/s)",
+              calls.size(),
+              streams.get(),
+              notHeld.get(),
+              held,
+              parkSeconds,
+              streams.get() / parkSeconds));
+      calls.stream()
+          .filter(c -> c.opened().isDone() && !c.streaming())
+          .limit(3)
+          .forEach(
+              c ->
+                  report.add(
+                      "not held: "
+                          + c.opened().handle((v, e) -> String.valueOf(e)).join()
+                          + " "
+                          + c.done().handle((v, e) -> v == null ? String.valueOf(e) : v).join()));
+      Heap parkedHeap = heap(pid, base);
+      report.add("heap after GC, " + held + " parked: " + parkedHeap);
+      report.add("Airlock open file descriptors: " + descriptors(pid));
+
+      // 3. The same load while they are parked.
+      load.add(phase(vertx, "Airlock, " + held + " parked", gateway, rate, seconds));
+      load.add(phase(vertx, "direct, " + held + " parked", upstream.url(), rate, seconds));
+      long stillOpen = calls.stream().filter(c -> !c.done().isDone()).count();
+      report.add("streams still open after the load: " + stillOpen);
+      Heap afterLoad = heap(pid, base);
+      report.add("heap after GC, after the load with calls parked: " + afterLoad);
+
+      // 4. Approve them all; every call must reach the upstream and its agent.
+      long releaseStart = System.nanoTime();
+      int approved = approveAll(base, 360);
+      long answered = awaitAnswered(calls, 120);
+      double releaseSeconds = (System.nanoTime() - releaseStart) / 1e9;
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "released: %d approved, %d agents answered with the upstream's result, upstream"
+                  + " received %d held calls, in %.1f s; Airlock holds %d afterwards",
+              approved,
+              answered,
+              upstream.heldCalls(),
+              releaseSeconds,
+              awaitGauge(base, "airlock_parked_calls_held", 0, 30)));
+
+      // 5. The same load again with nothing parked, the JVM now as warm as in step 3.
+      load.add(
+          phase(vertx, "direct, nothing parked (after release)", upstream.url(), rate, seconds));
+      load.add(phase(vertx, "Airlock, nothing parked (after release)", gateway, rate, seconds));
+      report.add("heap after GC, all released: " + heap(pid, base));
+
+      System.out.println("| run @" + rate + "/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
+      System.out.println("|---|---|---|---|---|---|");
+      load.forEach(r -> System.out.println(r.row()));
+      System.out.println();
+      report.forEach(System.out::println);
+      printAdded(load, rate);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static RelayLoadBench.Result phase(
+      Vertx vertx, String name, String url, int rate, int seconds) throws Exception {
+    return RelayLoadBench.fixedRate(vertx, name, url, null, rate, 50, seconds, ALLOWED_CALL);
+  }
+
+  private static void printAdded(List<RelayLoadBench.Result> load, int rate) {
+    for (int i = 0; i + 1 < load.size(); i += 2) {
+      RelayLoadBench.Result a = load.get(i);
+      RelayLoadBench.Result b = load.get(i + 1);
+      RelayLoadBench.Result direct = a.name().startsWith("direct") ? a : b;
+      RelayLoadBench.Result gateway = a == direct ? b : a;
+      System.out.printf(
+          Locale.ROOT,
+          "Added by Airlock at %d calls/s (%s): p50 %+.2f ms, p99 %+.2f ms%n",
+          rate,
+          gateway.name(),
+          (gateway.latency().getValueAtPercentile(50) - direct.latency().getValueAtPercentile(50))
+              / 1000.0,
+          (gateway.latency().getValueAtPercentile(99) - direct.latency().getValueAtPercentile(99))
+              / 1000.0);
+    }
+  }
+
+  /**
+   * Approves pending bench calls page by page (1,000 per page) on 8 threads: decisions serialize on
+   * the audit chain's lock anyway, and more threads only queue for database connections.
+   */
+  private static int approveAll(String base, int maxSeconds) throws Exception {
+    ReviewerApi api = new ReviewerApi();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    int approved = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+    try {
+      while (System.nanoTime() < deadline) {
+        List<JsonNode> page = api.pending(base, BenchUpstream.HELD, 1000);
+        if (page.isEmpty()) {
+          break;
+        }
+        List<Future<ReviewerApi.Decision>> decisions = new ArrayList<>();
+        for (JsonNode view : page) {
+          String id = view.path("id").asText();
+          decisions.add(pool.submit(() -> api.approve(base, id)));
+        }
+        for (Future<ReviewerApi.Decision> decision : decisions) {
+          if (decision.get(60, TimeUnit.SECONDS).status() == 200) {
+            approved++;
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return approved;
+  }
+
+  private static long awaitAnswered(List<BenchClient.Call> calls, int maxSeconds)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+    while (System.nanoTime() < deadline && calls.stream().anyMatch(c -> !c.done().isDone())) {
+      Thread.sleep(200);
+    }
+    return calls.stream()
+        .filter(c -> c.done().isDone() && !c.done().isCompletedExceptionally())
+        .filter(c -> c.done().join().contains("done " + c.marker()))
+        .count();
+  }
+
+  /** Used heap after a full GC, from the JVM itself and from Airlock's metrics. */
+  record Heap(long jcmdUsedKb, long metricsUsedBytes, String jcmdLine) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "%.1f MiB used (jcmd GC.heap_info: %s), %.1f MiB (jvm_memory_used_bytes{area=heap})",
+          jcmdUsedKb / 1024.0,
+          jcmdLine,
+          metricsUsedBytes / 1048576.0);
+    }
+  }
+
+  private static Heap heap(long pid, String base) throws Exception {
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    String line = info.lines().filter(l -> l.contains("used")).findFirst().orElse("?").trim();
+    Matcher used = Pattern.compile("used (\\d+)K").matcher(line);
+    long kb = used.find() ? Long.parseLong(used.group(1)) : -1;
+    double bytes = 0;
+    for (String metric : metrics(base).lines().toList()) {
+      if (metric.startsWith("jvm_memory_used_bytes{") && metric.contains("area=\"heap\"")) {
+        bytes += Double.parseDouble(metric.substring(metric.lastIndexOf(' ') + 1));
+      }
+    }
+    return new Heap(kb, (long) bytes, line);
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process process =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(process.getInputStream().readAllBytes());
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    return out;
+  }
+
+  private static long descriptors(long pid) {
+    String[] fds = Path.of("/proc", Long.toString(pid), "fd").toFile().list();
+    return fds == null ? -1 : fds.length;
+  }
+
+  private static String metrics(String base) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** Waits (bounded) until a gauge reaches a value; returns the last value read. */
+  private static long awaitGauge(String base, String name, long expected, int maxSeconds)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+    long value = -1;
+    while (System.nanoTime() < deadline) {
+      for (String line : metrics(base).lines().toList()) {
+        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+          value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      if (value == expected) {
+        return value;
+      }
+      Thread.sleep(500);
+    }
+    return value;
+  }
+
+  private static String arg(String[] args, String name, String fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
+  }
+}
