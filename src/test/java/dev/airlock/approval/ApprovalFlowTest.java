@@ -112,11 +112,13 @@ class ApprovalFlowTest {
     // Given
     McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
     int before = callsReceived;
+    // Unique arguments: an identical approved call (an earlier run, same database) would be reused.
+    String runId = "run-" + java.util.UUID.randomUUID();
     CompletableFuture<JsonNode> answer =
         async(
             () ->
                 client.callTool(
-                    "CancelAHORunBatch", "{\"runIds\":[\"run-1\"],\"token\":\"s3cret\"}"));
+                    "CancelAHORunBatch", "{\"runIds\":[\"" + runId + "\"],\"token\":\"s3cret\"}"));
     String id = awaitPending("CancelAHORunBatch", client.session());
     assertThat(callsReceived).isEqualTo(before);
 
@@ -135,7 +137,7 @@ class ApprovalFlowTest {
     JsonNode response = answer.get(20, TimeUnit.SECONDS);
     assertThat(McpTestClient.text(response))
         .startsWith("upstream did CancelAHORunBatch")
-        .contains("run-1")
+        .contains(runId)
         .contains("s3cret");
     ApprovalView view = approvals.find(id).orElseThrow();
     assertThat(view.status()).isEqualTo(ApprovalStatus.APPROVED);
