@@ -26,6 +26,9 @@ public class AuditCallObserver implements CallObserver {
 
   @Override
   public CompletionStage<Void> beforeForward(CallRecord ifLost) {
+    if (!config.intentBeforeForward()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
     return trail.recordIntent(callId(ifLost), entry(ifLost));
   }
 

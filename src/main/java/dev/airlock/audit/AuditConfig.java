@@ -33,4 +33,12 @@ public interface AuditConfig {
    */
   @WithDefault("10m")
   Duration intentGrace();
+
+  /**
+   * Whether a forwarded call's intent is committed before it goes upstream. Off, a crash between
+   * forwarding and recording can lose that call's event; on, each forwarded call waits for one more
+   * group commit (docs/benchmarks.md measures it).
+   */
+  @WithDefault("true")
+  boolean intentBeforeForward();
 }

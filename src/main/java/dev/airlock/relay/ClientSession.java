@@ -243,6 +243,9 @@ final class ClientSession implements UpstreamListener {
             byClientId.remove(JsonRpc.idKey(clientId), inFlight);
           }
         });
+    // The upstream client belongs to this request's Vert.x context; guards and the audit complete
+    // on their own threads, so the call is sent from here again.
+    io.vertx.core.Context origin = io.vertx.core.Vertx.currentContext();
     CompletionStage<Verdict> verdict;
     try {
       verdict = relay.chain().onToolCall(call, context);
@@ -292,7 +295,11 @@ final class ClientSession implements UpstreamListener {
                       upstreamRequest.set("id", clientId);
                       upstreamRequest.put("method", "tools/call");
                       upstreamRequest.set("params", forward.call().params());
-                      forward(upstreamRequest, inFlight);
+                      if (origin == null || origin == io.vertx.core.Vertx.currentContext()) {
+                        forward(upstreamRequest, inFlight);
+                      } else {
+                        origin.runOnContext(v -> forward(upstreamRequest, inFlight));
+                      }
                     });
           } else {
             ObjectNode answer = JsonRpc.result(clientId, ((Verdict.Respond) decided).result());
