@@ -1,14 +1,11 @@
 package dev.airlock.logging;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.approval.ApprovalFilter;
-import dev.airlock.approval.ApprovalStatus;
-import dev.airlock.approval.ApprovalView;
 import dev.airlock.approval.Approvals;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ParkedCalls;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -99,26 +96,12 @@ class DecisionIdInLogsTest {
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
     String runId = "run-" + UUID.randomUUID();
     CompletableFuture<JsonNode> answer =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return client.callTool("CancelAHORunBatch", "{\"runIds\":[\"" + runId + "\"]}");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    String id = awaitPending(client.session());
+        ParkedCalls.callInBackground(
+            client, "CancelAHORunBatch", "{\"runIds\":[\"" + runId + "\"]}");
+    String id = ParkedCalls.awaitPending(approvals, client.session());
 
     // When
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ParkedCalls.decideThroughApi(id, "approve");
     answer.get(20, TimeUnit.SECONDS);
 
     // Then
@@ -140,21 +123,6 @@ class DecisionIdInLogsTest {
         .until(
             () -> lines.stream().filter(l -> id.equals(l.decisionId())).toList(),
             found -> found.size() >= 3);
-  }
-
-  private String awaitPending(String session) {
-    return Awaitility.await()
-        .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                approvals
-                    .list(new ApprovalFilter(ApprovalStatus.PENDING, null, null, null, null, 100))
-                    .stream()
-                    .filter(v -> v.sessionId().equals(session))
-                    .map(ApprovalView::id)
-                    .findFirst()
-                    .orElse(null),
-            java.util.Objects::nonNull);
   }
 
   private String decisionIdAudited(String session) throws Exception {

@@ -1,14 +1,11 @@
 package dev.airlock.tracing;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.airlock.approval.ApprovalFilter;
-import dev.airlock.approval.ApprovalStatus;
-import dev.airlock.approval.ApprovalView;
 import dev.airlock.approval.Approvals;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ParkedCalls;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -43,26 +40,12 @@ class CallTraceTest {
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
     String runId = "run-" + UUID.randomUUID();
     CompletableFuture<JsonNode> answer =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return client.callTool("CancelAHORunBatch", "{\"runIds\":[\"" + runId + "\"]}");
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    String id = awaitPending(client.session());
+        ParkedCalls.callInBackground(
+            client, "CancelAHORunBatch", "{\"runIds\":[\"" + runId + "\"]}");
+    String id = ParkedCalls.awaitPending(approvals, client.session());
 
     // When: a reviewer approves through the API (another request, its own trace)
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ParkedCalls.decideThroughApi(id, "approve");
     answer.get(20, TimeUnit.SECONDS);
 
     // Then
@@ -141,20 +124,5 @@ class CallTraceTest {
 
   private static String attribute(SpanData span, String key) {
     return span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey(key));
-  }
-
-  private String awaitPending(String session) {
-    return Awaitility.await()
-        .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                approvals
-                    .list(new ApprovalFilter(ApprovalStatus.PENDING, null, null, null, null, 100))
-                    .stream()
-                    .filter(v -> v.sessionId().equals(session))
-                    .map(ApprovalView::id)
-                    .findFirst()
-                    .orElse(null),
-            java.util.Objects::nonNull);
   }
 }
