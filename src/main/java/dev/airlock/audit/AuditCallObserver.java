@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -42,14 +43,33 @@ public class AuditCallObserver implements CallObserver {
     return record.context().get(CallId.class).map(CallId::value).orElseThrow();
   }
 
-  AuditEntry entry(CallRecord record) {
-    Decision decision = record.context().get(Decision.class).orElse(null);
+  /**
+   * A call's arguments as the audit keeps them, computed once per call: a forwarded call's intent
+   * and its event carry the same ones. Never mutated once built.
+   */
+  record AuditedArguments(ObjectNode redacted, String digest) {}
+
+  private AuditedArguments arguments(CallRecord record, Decision decision) {
+    Optional<AuditedArguments> known = record.context().get(AuditedArguments.class);
+    if (known.isPresent()) {
+      return known.get();
+    }
     List<String> pointers = new ArrayList<>();
     if (decision instanceof Decision.Park park) {
       pointers.addAll(park.approval().redact());
     }
-    ObjectNode arguments = Redaction.apply(record.call().arguments(), pointers);
-    maskNamed(arguments, Set.copyOf(config.redact()));
+    ObjectNode redacted = Redaction.apply(record.call().arguments(), pointers);
+    maskNamed(redacted, Set.copyOf(config.redact()));
+    AuditedArguments computed =
+        new AuditedArguments(redacted, CanonicalJson.sha256(record.call().arguments()));
+    record.context().put(AuditedArguments.class, computed);
+    return computed;
+  }
+
+  AuditEntry entry(CallRecord record) {
+    Decision decision = record.context().get(Decision.class).orElse(null);
+    AuditedArguments audited = arguments(record, decision);
+    ObjectNode arguments = audited.redacted();
     ObjectNode details = null;
     if (record.forwarded() != null
         && !record.forwarded().arguments().equals(record.call().arguments())) {
@@ -67,7 +87,7 @@ public class AuditCallObserver implements CallObserver {
         record.call().sessionId(),
         record.call().upstream(),
         record.call().tool(),
-        CanonicalJson.sha256(record.call().arguments()),
+        audited.digest(),
         arguments,
         decision == null ? null : decision.policyVersion(),
         decision == null ? null : decision.ruleId(),

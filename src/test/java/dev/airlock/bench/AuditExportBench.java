@@ -4,9 +4,6 @@ import dev.airlock.audit.AuditChain;
 import dev.airlock.audit.StoredEvent;
 import dev.airlock.embedded.EmbeddedPostgres;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -34,17 +31,7 @@ public final class AuditExportBench {
         Long.parseLong(args.length > 1 && args[0].equals("--events") ? args[1] : "1000000");
     Path dir = Files.createTempDirectory(Path.of("target"), "bench-audit-");
     try (EmbeddedPostgres postgres = new EmbeddedPostgres(dir.resolve("postgres"), 0).start()) {
-      AgroalDataSource pool =
-          AgroalDataSource.from(
-              new AgroalDataSourceConfigurationSupplier()
-                  .connectionPoolConfiguration(
-                      cp ->
-                          cp.maxSize(4)
-                              .connectionFactoryConfiguration(
-                                  cf ->
-                                      cf.jdbcUrl(postgres.jdbcUrl())
-                                          .principal(new NamePrincipal(postgres.username()))
-                                          .credential(new SimplePassword(postgres.password())))));
+      AgroalDataSource pool = BenchDatabase.pool(postgres, 4);
       try (Connection c = pool.getConnection()) {
         c.createStatement()
             .execute(Files.readString(Path.of("src/main/resources/db/migration/V300__audit.sql")));

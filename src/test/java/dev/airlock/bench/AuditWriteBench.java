@@ -8,9 +8,6 @@ import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditSpool;
 import dev.airlock.embedded.EmbeddedPostgres;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,17 +40,7 @@ public final class AuditWriteBench {
     int seconds = args.length > 1 && args[0].equals("--seconds") ? Integer.parseInt(args[1]) : 10;
     Path dir = Files.createTempDirectory(Path.of("target"), "bench-audit-write-");
     try (EmbeddedPostgres postgres = new EmbeddedPostgres(dir.resolve("postgres"), 0).start()) {
-      AgroalDataSource pool =
-          AgroalDataSource.from(
-              new AgroalDataSourceConfigurationSupplier()
-                  .connectionPoolConfiguration(
-                      cp ->
-                          cp.maxSize(10)
-                              .connectionFactoryConfiguration(
-                                  cf ->
-                                      cf.jdbcUrl(postgres.jdbcUrl())
-                                          .principal(new NamePrincipal(postgres.username()))
-                                          .credential(new SimplePassword(postgres.password())))));
+      AgroalDataSource pool = BenchDatabase.pool(postgres, 10);
       try (Connection c = pool.getConnection()) {
         for (String migration : new String[] {"V300__audit.sql", "V310__audit_intent.sql"}) {
           c.createStatement()
