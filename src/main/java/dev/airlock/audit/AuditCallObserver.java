@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One audit event per {@code tools/call}, whatever became of it. */
@@ -28,15 +29,24 @@ public class AuditCallObserver implements CallObserver {
   @Override
   public CompletionStage<Void> beforeForward(CallRecord ifLost) {
     if (!config.intentBeforeForward()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(null);
     }
     return trail.recordIntent(callId(ifLost), entry(ifLost));
   }
 
+  /**
+   * A forwarded call already has a durable intent, so the agent need not wait for its event: the
+   * event settles the intent in the next group commit, and should Airlock stop first, the intent
+   * becomes the event (outcome {@code unknown}). Any other call (a guard answered it, or intents
+   * are off) is answered once its event is durable.
+   */
   @Override
   public CompletionStage<Void> onCallFinished(CallRecord record) {
-    boolean forwarded = record.forwarded() != null;
-    return trail.appendAsync(entry(record), forwarded ? callId(record) : null);
+    if (record.forwarded() == null) {
+      return trail.appendAsync(entry(record), null);
+    }
+    CompletionStage<Void> appended = trail.appendAsync(entry(record), callId(record));
+    return config.intentBeforeForward() ? CompletableFuture.completedFuture(null) : appended;
   }
 
   private static String callId(CallRecord record) {

@@ -7,6 +7,7 @@ import dev.airlock.approval.ParkedCalls;
 import dev.airlock.guard.CallObserver;
 import dev.airlock.guard.CallRecord;
 import dev.airlock.policy.Decision;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
@@ -15,8 +16,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Prometheus metrics of calls and approvals (see docs/operations.md for the full list). */
@@ -35,31 +38,53 @@ public class CallMetrics implements CallObserver {
     registry.gauge("airlock_parked_calls_held", parked, ParkedCalls::size);
   }
 
+  // Meters looked up once per tag combination: a registry lookup per call showed in profiles.
+  private record CallTags(String upstream, String tool, String decision, String outcome) {}
+
+  private final Map<CallTags, Counter> calls = new ConcurrentHashMap<>();
+  private final Map<String, Timer> upstreamLatency = new ConcurrentHashMap<>();
+  private final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+
   @Override
   public CompletionStage<Void> onCallFinished(CallRecord record) {
     Decision decision = record.context().get(Decision.class).orElse(null);
-    registry
-        .counter(
-            "airlock_calls_total",
-            "upstream",
-            record.call().upstream(),
-            "tool",
+    String upstream = record.call().upstream();
+    CallTags tags =
+        new CallTags(
+            upstream,
             record.call().tool(),
-            "decision",
             decisionName(decision),
-            "outcome",
-            record.outcome().name().toLowerCase(Locale.ROOT))
+            record.outcome().name().toLowerCase(Locale.ROOT));
+    calls
+        .computeIfAbsent(
+            tags,
+            t ->
+                registry.counter(
+                    "airlock_calls_total",
+                    "upstream",
+                    t.upstream(),
+                    "tool",
+                    t.tool(),
+                    "decision",
+                    t.decision(),
+                    "outcome",
+                    t.outcome()))
         .increment();
     if (record.upstreamLatency() != null) {
-      Timer.builder("airlock_upstream_latency")
-          .tag("upstream", record.call().upstream())
-          .publishPercentileHistogram()
-          .register(registry)
+      upstreamLatency
+          .computeIfAbsent(
+              upstream,
+              u ->
+                  Timer.builder("airlock_upstream_latency")
+                      .tag("upstream", u)
+                      .publishPercentileHistogram()
+                      .register(registry))
           .record(record.upstreamLatency());
     }
     if (record.outcome() == dev.airlock.guard.CallOutcome.UPSTREAM_ERROR) {
-      registry
-          .counter("airlock_upstream_errors_total", "upstream", record.call().upstream())
+      upstreamErrors
+          .computeIfAbsent(
+              upstream, u -> registry.counter("airlock_upstream_errors_total", "upstream", u))
           .increment();
     }
     return CompletableFuture.completedFuture(null);

@@ -99,9 +99,14 @@ class TaskModeTest {
         .isEqualTo("completed");
 
     // And the audit trail has the task's answer and the released call, joined by the approval
-    assertThat(callEvents(id))
-        .containsExactlyInAnyOrder("answered_by_guard", "ok")
-        .as("decision id %s", id);
+    // (the released call's event is committed just after its answer: its intent was durable first)
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(callEvents(id))
+                    .as("decision id %s", id)
+                    .containsExactlyInAnyOrder("answered_by_guard", "ok"));
   }
 
   private java.util.List<String> callEvents(String decisionId) throws Exception {

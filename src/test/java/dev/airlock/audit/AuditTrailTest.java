@@ -51,11 +51,17 @@ class AuditTrailTest {
     client.callTool("ListAHORuns", "{\"maxResults\":2,\"password\":\"hunter2\"}");
     client.callTool("DeleteAHORunBatch", "{\"runIds\":[\"run-0001\"]}");
 
-    // Then
-    List<JsonNode> events = eventsOfSession(client.session());
+    // Then (the allowed call's event is committed just after its answer: its intent was first)
+    List<JsonNode> events =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> eventsOfSession(client.session()), found -> found.size() == 2);
     assertThat(events)
         .extracting(e -> e.path("tool").asText())
-        .containsExactly("ListAHORuns", "DeleteAHORunBatch");
+        .containsExactlyInAnyOrder("ListAHORuns", "DeleteAHORunBatch");
+    events.sort(
+        java.util.Comparator.comparing(
+            e -> e.path("tool").asText(), java.util.Comparator.reverseOrder()));
     JsonNode allowed = events.get(0);
     assertThat(allowed.path("decision").asText()).isEqualTo("allow");
     assertThat(allowed.path("outcome").asText()).isEqualTo("ok");
@@ -76,6 +82,9 @@ class AuditTrailTest {
     for (int i = 0; i < 3; i++) {
       client.callTool("ListAHORuns", "{\"maxResults\":" + (i + 1) + "}");
     }
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> seqsOfSession(client.session()).size() == 3);
     Instant to = Instant.now().plusSeconds(1);
     AuditChain.Verification intact = chain.verify(from, to);
     assertThat(intact.ok()).as("%s", intact).isTrue();
@@ -110,6 +119,9 @@ class AuditTrailTest {
   void exportIsRfc4180CsvWithHeaderAndJsonLinesWithFilters() throws Exception {
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
     client.callTool("GetAHORun", "{\"id\":\"run-0002\",\"note\":\"a \\\"quoted\\\", comma\"}");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> eventsOfSession(client.session()).size() == 1);
     String csv =
         given()
             .auth()
@@ -210,6 +222,9 @@ class AuditTrailTest {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> countUnpublished() == 0);
     Instant cutoff = Instant.now();
     client.callTool("ListAHORuns", "{\"maxResults\":3}");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> eventsOfSession(client.session()).size() == 2);
 
     int deleted = retention.deleteOlderThan(cutoff);
 

@@ -80,7 +80,11 @@ class DecisionIdInLogsTest {
 
     client.callTool("ListAHORuns", "{\"maxResults\":1}");
 
-    String audited = decisionIdAudited(client.session());
+    // A forwarded call's event is committed just after its answer (its intent was durable first).
+    String audited =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> decisionIdAudited(client.session()), id -> id != null);
     Line line =
         Awaitility.await()
             .atMost(Duration.ofSeconds(5))
