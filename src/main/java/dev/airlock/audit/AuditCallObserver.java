@@ -35,10 +35,10 @@ public class AuditCallObserver implements CallObserver {
   }
 
   /**
-   * A forwarded call already has a durable intent, so the agent need not wait for its event: the
-   * event settles the intent in the next group commit, and should Airlock stop first, the intent
-   * becomes the event (outcome {@code unknown}). Any other call (a guard answered it, or intents
-   * are off) is answered once its event is durable.
+   * A forwarded call already has a durable intent, so by default the agent need not wait for its
+   * event: the event settles the intent in the next group commit, and should Airlock stop first,
+   * the intent becomes the event (outcome {@code unknown}). Any other call (a guard answered it, or
+   * intents are off) is answered once its event is durable.
    */
   @Override
   public CompletionStage<Void> onCallFinished(CallRecord record) {
@@ -46,7 +46,8 @@ public class AuditCallObserver implements CallObserver {
       return trail.appendAsync(entry(record), null);
     }
     CompletionStage<Void> appended = trail.appendAsync(entry(record), callId(record));
-    return config.intentBeforeForward() ? CompletableFuture.completedFuture(null) : appended;
+    boolean intentCovers = config.intentBeforeForward() && !config.outcomeBeforeAnswer();
+    return intentCovers ? CompletableFuture.completedFuture(null) : appended;
   }
 
   private static String callId(CallRecord record) {

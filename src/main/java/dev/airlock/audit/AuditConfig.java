@@ -36,9 +36,18 @@ public interface AuditConfig {
 
   /**
    * Whether a forwarded call's intent is committed before it goes upstream. Off, a crash between
-   * forwarding and recording can lose that call's event; on, each forwarded call waits for one more
-   * group commit (docs/benchmarks.md measures it).
+   * forwarding and recording can lose that call's event, and the agent's answer waits for the event
+   * instead (docs/audit.md).
    */
   @WithDefault("true")
   boolean intentBeforeForward();
+
+  /**
+   * Whether a forwarded call's answer also waits for its event (its outcome and upstream latency).
+   * Off, a crash in the few milliseconds between the answer and the next group commit leaves the
+   * call recorded from its intent with outcome {@code unknown}; on, nothing of it is lost and each
+   * forwarded call waits for a second group commit (docs/benchmarks.md measures both).
+   */
+  @WithDefault("false")
+  boolean outcomeBeforeAnswer();
 }
