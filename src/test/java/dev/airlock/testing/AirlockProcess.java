@@ -36,6 +36,13 @@ public final class AirlockProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
+    // Extra JVM flags for the replicas, e.g. the collector:
+    // -Dairlock.replica.jvm-options=-XX:+UseZGC
+    for (String option : System.getProperty("airlock.replica.jvm-options", "").split("\\s+")) {
+      if (!option.isBlank()) {
+        command.add(option);
+      }
+    }
     command.add("-Dquarkus.http.port=" + port);
     command.add("-Dquarkus.http.host=127.0.0.1");
     command.add("-Dquarkus.log.console.json.enabled=false");
