@@ -1,6 +1,7 @@
 package dev.airlock.approval;
 
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -23,7 +24,6 @@ public class ParkedCalls {
   private final Map<String, CompletableFuture<ApprovalView>> waiting = new ConcurrentHashMap<>();
 
   @Inject ApprovalService approvals;
-  @Inject io.vertx.core.Vertx vertx;
 
   /** A stage that completes with the request's final view. */
   public CompletableFuture<ApprovalView> await(String approvalId) {
@@ -61,13 +61,10 @@ public class ParkedCalls {
     }
     // Off the committing thread: the released call's next steps (claiming the release in its own
     // transaction) must not run inside this transaction's completion; a worker thread, as for
-    // decisions from Kafka and from the database check.
-    vertx.executeBlocking(
-        () -> {
-          onDecided(written.view());
-          return null;
-        },
-        false);
+    // decisions from Kafka and from the database check. Not vertx.executeBlocking: from a REST
+    // request it would run on that request's Vert.x context and share (and end) its CDI request
+    // context while the request still needs it.
+    Infrastructure.getDefaultWorkerPool().execute(() -> onDecided(written.view()));
   }
 
   @Scheduled(

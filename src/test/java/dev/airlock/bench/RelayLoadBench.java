@@ -194,7 +194,14 @@ public final class RelayLoadBench {
   static Result maxRate(
       Vertx vertx, String name, String url, String token, int sessions, int seconds)
       throws Exception {
-    Target target = new Target(vertx, url, token, sessions, CALL);
+    return maxRate(vertx, name, url, token, sessions, seconds, CALL);
+  }
+
+  /** As fast as the sessions can go, each sending its next call when the last one answered. */
+  static Result maxRate(
+      Vertx vertx, String name, String url, String token, int sessions, int seconds, String call)
+      throws Exception {
+    Target target = new Target(vertx, url, token, sessions, call);
     Histogram histogram = new Histogram(60_000_000L, 3);
     AtomicLong calls = new AtomicLong();
     AtomicLong errors = new AtomicLong();

@@ -55,14 +55,10 @@ public class OutboxRelay {
   void afterCommit(
       @jakarta.enterprise.event.Observes(
               during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
-          dev.airlock.approval.ApprovalService.OutboxWritten written,
-      io.vertx.core.Vertx vertx) {
-    vertx.executeBlocking(
-        () -> {
-          tick();
-          return null;
-        },
-        false);
+          dev.airlock.approval.ApprovalService.OutboxWritten written) {
+    // On a plain worker, not the committing request's Vert.x context (whose CDI request context a
+    // background task must not share).
+    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().execute(this::tick);
   }
 
   /** Publishes up to one batch; returns how many rows were acknowledged. */
