@@ -46,7 +46,7 @@ public interface AuditConfig {
    * Whether a forwarded call's answer also waits for its event (its outcome and upstream latency).
    * Off, a crash in the few milliseconds between the answer and the next group commit leaves the
    * call recorded from its intent with outcome {@code unknown}; on, nothing of it is lost and each
-   * forwarded call waits for a second group commit (docs/benchmarks.md measures both).
+   * forwarded call waits for a second group commit (docs/audit.md).
    */
   @WithDefault("false")
   boolean outcomeBeforeAnswer();
