@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.CompletableFuture;
@@ -44,33 +43,7 @@ final class BenchClient implements AutoCloseable {
 
   /** Opens an MCP session (initialize and notifications/initialized); returns its id. */
   String initialize() throws Exception {
-    String session =
-        client
-            .request(options(null))
-            .compose(
-                req ->
-                    req.send(
-                        Buffer.buffer(
-                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}")))
-            .compose(r -> r.body().map(b -> r.getHeader("Mcp-Session-Id")))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
-    if (session == null) {
-      throw new IllegalStateException("no Mcp-Session-Id from " + url);
-    }
-    client
-        .request(options(session))
-        .compose(
-            req ->
-                req.send(
-                    Buffer.buffer(
-                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")))
-        .compose(r -> r.body())
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
-    return session;
+    return McpSessions.open(client, url, null);
   }
 
   /**
@@ -115,16 +88,7 @@ final class BenchClient implements AutoCloseable {
   }
 
   private RequestOptions options(String session) {
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.POST)
-            .setAbsoluteURI(url)
-            .putHeader("Content-Type", "application/json")
-            .putHeader("Accept", "application/json, text/event-stream");
-    if (session != null) {
-      options.putHeader("Mcp-Session-Id", session).putHeader("MCP-Protocol-Version", "2025-11-25");
-    }
-    return options;
+    return McpSessions.post(url, null, session);
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
@@ -268,30 +267,7 @@ public final class RelayLoadBench {
     }
 
     private String initialize() throws Exception {
-      var response =
-          client
-              .request(options(null))
-              .compose(
-                  req ->
-                      req.send(
-                          Buffer.buffer(
-                              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}")))
-              .compose(r -> r.body().map(b -> r.getHeader("Mcp-Session-Id")))
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(10, TimeUnit.SECONDS);
-      client
-          .request(options(response))
-          .compose(
-              req ->
-                  req.send(
-                      Buffer.buffer(
-                          "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")))
-          .compose(r -> r.body())
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-      return response;
+      return McpSessions.open(client, url, token);
     }
 
     void call(String session, Runnable ok, Runnable failed) {
@@ -331,21 +307,7 @@ public final class RelayLoadBench {
     }
 
     private RequestOptions options(String session) {
-      RequestOptions options =
-          new RequestOptions()
-              .setMethod(HttpMethod.POST)
-              .setAbsoluteURI(url)
-              .putHeader("Content-Type", "application/json")
-              .putHeader("Accept", "application/json, text/event-stream");
-      if (session != null) {
-        options
-            .putHeader("Mcp-Session-Id", session)
-            .putHeader("MCP-Protocol-Version", "2025-11-25");
-      }
-      if (token != null) {
-        options.putHeader("Authorization", "Bearer " + token);
-      }
-      return options;
+      return McpSessions.post(url, token, session);
     }
 
     void close() {
