@@ -26,6 +26,14 @@ public interface ApprovalConfig {
   @WithDefault("1s")
   Duration pollInterval();
 
+  /**
+   * How often the database check covers every held call rather than the decisions recorded since
+   * the last check: the safety net for a replica whose clock is off by more than the check's
+   * margin.
+   */
+  @WithDefault("1m")
+  Duration fullCheckInterval();
+
   /** How often the outbox is published to Kafka. */
   @WithDefault("200ms")
   Duration outboxInterval();

@@ -126,6 +126,20 @@ public class ApprovalService implements Approvals {
     return ApprovalRequestEntity.count("status", ApprovalStatus.PENDING.name());
   }
 
+  /**
+   * The requests decided at or after {@code since} (by this replica's clock or another's). Its cost
+   * follows the decisions recorded, not the calls held.
+   */
+  @Transactional
+  public List<String> decidedSince(Instant since) {
+    return entityManager
+        .createQuery(
+            "select id from ApprovalRequestEntity where decidedAt >= :since and status <> 'PENDING'",
+            String.class)
+        .setParameter("since", since)
+        .getResultList();
+  }
+
   /** Those of {@code ids} whose request is no longer pending, in one query. */
   @Transactional
   public List<String> decidedAmong(java.util.Collection<String> ids) {

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database check that releases held calls without Kafka: it must reach every held call, not
- * only the first few hundred the replica iterates over.
+ * The database checks that release held calls without Kafka: they must reach every held call, not
+ * only the first few hundred the replica iterates over, and a decision stamped by a clock far off.
  */
 @QuarkusTest
 class ParkedCallsTest {
@@ -51,7 +52,27 @@ class ParkedCallsTest {
         .until(() -> held.values().stream().allMatch(CompletableFuture::isDone));
   }
 
+  @Test
+  void theFullCheckFindsADecisionStampedByAClockFarBehind() {
+    // Given: held calls
+    List<String> ids = insertPending(3);
+    List<CompletableFuture<ApprovalView>> held = ids.stream().map(parked::await).toList();
+
+    // When: they are decided with a time an hour behind this replica's clock, then the full check
+    // runs
+    deny(ids, Instant.now().minus(Duration.ofHours(1)));
+    parked.checkEveryHeldCall();
+
+    // Then
+    assertThat(held).allMatch(CompletableFuture::isDone);
+    assertThat(held.get(0).join().status()).isEqualTo(ApprovalStatus.DENIED);
+  }
+
   private void deny(List<String> ids) {
+    deny(ids, Instant.now());
+  }
+
+  private void deny(List<String> ids, Instant at) {
     QuarkusTransaction.requiringNew()
         .run(
             () ->
@@ -59,7 +80,7 @@ class ParkedCallsTest {
                     .createQuery(
                         "update ApprovalRequestEntity set status = 'DENIED', decidedAt = :now"
                             + " where id in :ids and status = 'PENDING'")
-                    .setParameter("now", java.time.Instant.now())
+                    .setParameter("now", at)
                     .setParameter("ids", ids)
                     .executeUpdate());
   }

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * checks each one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20]}; see docs/benchmarks.md.
+ * 15] [--warmup 20] [--rounds 3]}; see docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -47,6 +47,7 @@ public final class ParkedCapacityBench {
     // closed (measured with 200: 6% refused), which measures overload rather than capacity.
     int openConcurrency = Integer.parseInt(arg(args, "--open-concurrency", "32"));
     int parkLimitSeconds = Integer.parseInt(arg(args, "--park-seconds", "300"));
+    int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
     List<String> report = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     try (BenchUpstream upstream = new BenchUpstream(vertx);
@@ -55,7 +56,8 @@ public final class ParkedCapacityBench {
       String gateway = cluster.mcpUrl(0);
       String base = cluster.replica(0).baseUrl();
       long pid = cluster.replica(0).pid();
-      List<RelayLoadBench.Result> load = new ArrayList<>();
+      List<AlternatingRounds> load = new ArrayList<>();
+      List<String> states = new ArrayList<>();
 
       // 1. The same load with nothing parked, after a warm-up of both paths: first at full speed
       // so the JIT has compiled the allowed path (RelayLoadBench found it still compiling after a
@@ -64,8 +66,8 @@ public final class ParkedCapacityBench {
       RelayLoadBench.maxRate(vertx, "warm-up", gateway, null, 20, warmup / 2, ALLOWED_CALL);
       RelayLoadBench.fixedRate(vertx, "warm-up", upstream.url(), null, rate, 20, 5, ALLOWED_CALL);
       RelayLoadBench.fixedRate(vertx, "warm-up", gateway, null, rate, 20, 10, ALLOWED_CALL);
-      load.add(phase(vertx, "direct, nothing parked", upstream.url(), rate, seconds));
-      load.add(phase(vertx, "Airlock, nothing parked", gateway, rate, seconds));
+      states.add("nothing parked");
+      load.add(rounds(vertx, states.get(0), upstream.url(), gateway, rate, seconds, rounds));
       Heap before = heap(pid, base);
       report.add("heap after GC, nothing parked: " + before);
 
@@ -127,8 +129,9 @@ public final class ParkedCapacityBench {
       report.add("Airlock open file descriptors: " + descriptors(pid));
 
       // 3. The same load while they are parked.
-      load.add(phase(vertx, "Airlock, " + held + " parked", gateway, rate, seconds));
-      load.add(phase(vertx, "direct, " + held + " parked", upstream.url(), rate, seconds));
+      settle();
+      states.add(held + " parked");
+      load.add(rounds(vertx, states.get(1), upstream.url(), gateway, rate, seconds, rounds));
       long stillOpen = calls.stream().filter(c -> !c.done().isDone()).count();
       report.add("streams still open after the load: " + stillOpen);
       Heap afterLoad = heap(pid, base);
@@ -151,43 +154,36 @@ public final class ParkedCapacityBench {
               awaitGauge(base, "airlock_parked_calls_held", 0, 30)));
 
       // 5. The same load again with nothing parked, the JVM now as warm as in step 3.
-      load.add(
-          phase(vertx, "direct, nothing parked (after release)", upstream.url(), rate, seconds));
-      load.add(phase(vertx, "Airlock, nothing parked (after release)", gateway, rate, seconds));
+      states.add("nothing parked, after the release");
+      load.add(rounds(vertx, states.get(2), upstream.url(), gateway, rate, seconds, rounds));
       report.add("heap after GC, all released: " + heap(pid, base));
 
       System.out.println("| run @" + rate + "/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
       System.out.println("|---|---|---|---|---|---|");
-      load.forEach(r -> System.out.println(r.row()));
+      load.forEach(state -> state.results.forEach(r -> System.out.println(r.row())));
       System.out.println();
       report.forEach(System.out::println);
-      printAdded(load, rate);
+      for (int i = 0; i < load.size(); i++) {
+        load.get(i).summary(states.get(i), rate).forEach(System.out::println);
+      }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 
-  private static RelayLoadBench.Result phase(
-      Vertx vertx, String name, String url, int rate, int seconds) throws Exception {
-    return RelayLoadBench.fixedRate(vertx, name, url, null, rate, 50, seconds, ALLOWED_CALL);
+  private static AlternatingRounds rounds(
+      Vertx vertx, String state, String direct, String gateway, int rate, int seconds, int rounds)
+      throws Exception {
+    return AlternatingRounds.run(
+        vertx, state, direct, gateway, null, rate, 50, seconds, rounds, ALLOWED_CALL);
   }
 
-  private static void printAdded(List<RelayLoadBench.Result> load, int rate) {
-    for (int i = 0; i + 1 < load.size(); i += 2) {
-      RelayLoadBench.Result a = load.get(i);
-      RelayLoadBench.Result b = load.get(i + 1);
-      RelayLoadBench.Result direct = a.name().startsWith("direct") ? a : b;
-      RelayLoadBench.Result gateway = a == direct ? b : a;
-      System.out.printf(
-          Locale.ROOT,
-          "Added by Airlock at %d calls/s (%s): p50 %+.2f ms, p99 %+.2f ms%n",
-          rate,
-          gateway.name(),
-          (gateway.latency().getValueAtPercentile(50) - direct.latency().getValueAtPercentile(50))
-              / 1000.0,
-          (gateway.latency().getValueAtPercentile(99) - direct.latency().getValueAtPercentile(99))
-              / 1000.0);
-    }
+  /**
+   * A pause before measuring after the harness's own disturbances (the full GC it asks for to
+   * measure the heap, the metrics scrape), which a gateway in service does not have.
+   */
+  private static void settle() throws InterruptedException {
+    Thread.sleep(5_000);
   }
 
   /**

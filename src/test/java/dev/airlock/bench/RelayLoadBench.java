@@ -53,7 +53,7 @@ public final class RelayLoadBench {
     int sessions = Integer.parseInt(arg(args, "--sessions", "50"));
     int seconds = Integer.parseInt(arg(args, "--seconds", "20"));
     int warmup = Integer.parseInt(arg(args, "--warmup", "20"));
-    int rounds = Integer.parseInt(arg(args, "--rounds", "1"));
+    int roundCount = Integer.parseInt(arg(args, "--rounds", "1"));
     Vertx vertx = Vertx.vertx();
     try {
       List<Result> results = new ArrayList<>();
@@ -64,64 +64,20 @@ public final class RelayLoadBench {
       maxRate(vertx, "warm-up gateway", gateway, token, sessions, warmup / 2);
       fixedRate(vertx, "warm-up direct", direct, null, rate, sessions, 5);
       fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, 5);
-      // Rounds alternate the two paths so that a slow spell of the machine hits both; the summary
-      // is the median of the rounds' differences.
-      List<double[]> added = new ArrayList<>();
-      for (int round = 1; round <= rounds; round++) {
-        String suffix = rounds == 1 ? "" : " (round " + round + ")";
-        Result d =
-            fixedRate(
-                vertx, "direct @" + rate + "/s" + suffix, direct, null, rate, sessions, seconds);
-        Result g =
-            fixedRate(
-                vertx, "Airlock @" + rate + "/s" + suffix, gateway, token, rate, sessions, seconds);
-        results.add(d);
-        results.add(g);
-        added.add(
-            new double[] {difference(g, d, 50), difference(g, d, 99), difference(g, d, 99.9)});
-      }
+      AlternatingRounds rounds =
+          AlternatingRounds.run(
+              vertx, "", direct, gateway, token, rate, sessions, seconds, roundCount, CALL);
+      results.addAll(rounds.results);
       results.add(maxRate(vertx, "direct max", direct, null, sessions, seconds / 2));
       results.add(maxRate(vertx, "Airlock max", gateway, token, sessions, seconds / 2));
       System.out.println("| run | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
       System.out.println("|---|---|---|---|---|---|");
       results.forEach(r -> System.out.println(r.row()));
       System.out.println();
-      for (int round = 0; round < rounds; round++) {
-        double[] a = added.get(round);
-        System.out.printf(
-            Locale.ROOT,
-            "Added by Airlock at %d calls/s%s: p50 %+.2f ms, p99 %+.2f ms, p99.9 %+.2f ms%n",
-            rate,
-            rounds == 1 ? "" : " (round " + (round + 1) + ")",
-            a[0],
-            a[1],
-            a[2]);
-      }
-      if (rounds > 1) {
-        System.out.printf(
-            Locale.ROOT,
-            "Median over %d rounds: p50 %+.2f ms, p99 %+.2f ms, p99.9 %+.2f ms%n",
-            rounds,
-            median(added, 0),
-            median(added, 1),
-            median(added, 2));
-      }
+      rounds.summary("", rate).forEach(System.out::println);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-  }
-
-  /** Gateway minus direct at a percentile, in milliseconds. */
-  private static double difference(Result gateway, Result direct, double percentile) {
-    return (gateway.latency.getValueAtPercentile(percentile)
-            - direct.latency.getValueAtPercentile(percentile))
-        / 1000.0;
-  }
-
-  private static double median(List<double[]> rows, int column) {
-    double[] values = rows.stream().mapToDouble(row -> row[column]).sorted().toArray();
-    int middle = values.length / 2;
-    return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
   }
 
   /** Sessions each initialized once; calls spread round-robin, sent on schedule. */
@@ -168,9 +124,9 @@ public final class RelayLoadBench {
                         target.call(
                             session,
                             () -> {
+                              long us = Math.max(1, (System.nanoTime() - intended) / 1000);
                               synchronized (histogram) {
-                                histogram.recordValue(
-                                    Math.max(1, (System.nanoTime() - intended) / 1000));
+                                histogram.recordValue(us);
                               }
                               done.countDown();
                             },

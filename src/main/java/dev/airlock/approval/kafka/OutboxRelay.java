@@ -61,6 +61,29 @@ public class OutboxRelay {
     io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().execute(this::tick);
   }
 
+  private static Message<String> message(OutboxEntity row, CompletableFuture<Void> acked) {
+    return Message.of(row.payload)
+        .addMetadata(
+            OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.topic)
+                .withKey(row.messageKey)
+                .build())
+        // The producer span (and the traceparent header it writes) joins the call's trace.
+        .addMetadata(
+            io.smallrye.reactive.messaging.TracingMetadata.withCurrent(
+                dev.airlock.tracing.TraceContexts.parent(row.traceParent)))
+        .withAck(
+            () -> {
+              acked.complete(null);
+              return CompletableFuture.completedFuture(null);
+            })
+        .withNack(
+            error -> {
+              acked.completeExceptionally(error);
+              return CompletableFuture.completedFuture(null);
+            });
+  }
+
   /** Publishes up to one batch; returns how many rows were acknowledged. */
   @Transactional
   public int publishBatch() {
@@ -73,33 +96,25 @@ public class OutboxRelay {
                     + " for update skip locked",
                 OutboxEntity.class)
             .getResultList();
-    int sent = 0;
+    // All sent at once, then acknowledged: awaiting each before sending the next capped the outbox
+    // at one broker round trip per message. Messages of one approval share a key, so the
+    // idempotent producer keeps them in order on their partition.
+    List<CompletableFuture<Void>> acks = new java.util.ArrayList<>(rows.size());
     for (OutboxEntity row : rows) {
       CompletableFuture<Void> acked = new CompletableFuture<>();
-      Message<String> message =
-          Message.of(row.payload)
-              .addMetadata(
-                  OutgoingKafkaRecordMetadata.<String>builder()
-                      .withTopic(row.topic)
-                      .withKey(row.messageKey)
-                      .build())
-              // The producer span (and the traceparent header it writes) joins the call's trace.
-              .addMetadata(
-                  io.smallrye.reactive.messaging.TracingMetadata.withCurrent(
-                      dev.airlock.tracing.TraceContexts.parent(row.traceParent)))
-              .withAck(
-                  () -> {
-                    acked.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                  })
-              .withNack(
-                  error -> {
-                    acked.completeExceptionally(error);
-                    return CompletableFuture.completedFuture(null);
-                  });
+      acks.add(acked);
       try {
-        emitter.send(message);
-        acked.get(5, TimeUnit.SECONDS);
+        emitter.send(message(row, acked));
+      } catch (RuntimeException e) {
+        acked.completeExceptionally(e);
+        break;
+      }
+    }
+    int sent = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    for (int i = 0; i < acks.size(); i++) {
+      try {
+        acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (Exception e) {
         if (!brokerDown) {
           LOG.warnf(
@@ -107,9 +122,10 @@ public class OutboxRelay {
               e.getMessage());
           brokerDown = true;
         }
+        // Later rows stay unsent too, so a retry resends them in their order.
         break;
       }
-      row.sentAt = Instant.now();
+      rows.get(i).sentAt = Instant.now();
       sent++;
     }
     if (sent > 0 && brokerDown) {
