@@ -2,6 +2,7 @@ package dev.airlock.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,16 +17,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Publishes committed audit events to {@code airlock.audit} (key: agent) for SIEM pipelines. An
- * event is flagged published only after Kafka acknowledged it, so an outage delays, never loses.
+ * Publishes committed audit events to {@code airlock.audit} (key: agent) for SIEM pipelines. The
+ * published position moves past an event only after Kafka acknowledged it, so an outage delays,
+ * never loses.
  */
 @ApplicationScoped
 public class AuditPublisher {
+
+  private static final int BATCH = 500;
+  private static final int MAX_BATCHES_PER_RUN = 20;
 
   @Inject AgroalDataSource dataSource;
 
@@ -35,6 +41,32 @@ public class AuditPublisher {
 
   @Inject com.fasterxml.jackson.databind.ObjectMapper json;
 
+  // Committed events Kafka has not acknowledged yet: how far a SIEM reading the topic is behind.
+  private final AtomicLong unpublished = new AtomicLong();
+
+  @Inject
+  void registerBacklog(MeterRegistry registry) {
+    registry.gauge("airlock_audit_unpublished_events", unpublished);
+  }
+
+  @Scheduled(
+      every = "10s",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void countBacklog() {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement count =
+            connection.prepareStatement(
+                "select count(*) from audit_event"
+                    + " where seq > (select last_seq from audit_publish_position where id = 1)");
+        ResultSet row = count.executeQuery()) {
+      row.next();
+      unpublished.set(row.getLong(1));
+    } catch (SQLException e) {
+      // database away: keep the last value
+    }
+  }
+
   @Scheduled(
       every = "${airlock.audit.publish-interval:500ms}",
       // Not before start-up has finished: until then the Kafka emitter is not wired.
@@ -42,53 +74,82 @@ public class AuditPublisher {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     try {
-      publish(500);
+      // A backlog (after a burst or an outage) drains in one run, a bounded number of batches.
+      for (int batch = 0; batch < MAX_BATCHES_PER_RUN && publish(BATCH) == BATCH; batch++) {
+        // next batch
+      }
     } catch (RuntimeException e) {
       // Kafka or the database is away; the next tick retries.
     }
   }
 
   /**
-   * Publishes up to {@code max} unpublished events: all sent at once, then their acknowledgements
-   * awaited. Awaiting each before sending the next capped publishing at one broker round trip per
-   * event (about 200 events/s with the producer's 5 ms linger), below the rate allowed calls
-   * produce events, so the topic fell ever further behind under load.
+   * Publishes up to {@code max} events after the published position, in chain order: all sent at
+   * once, then their acknowledgements awaited, and the position moved past the acknowledged ones.
+   * Holding the position's row lock while doing so keeps replicas from publishing the same events;
+   * a replica that finds it locked skips its turn.
    */
   int publish(int max) {
-    List<StoredEvent> events = new ArrayList<>();
     try (Connection connection = dataSource.getConnection()) {
-      try (PreparedStatement select =
-              connection.prepareStatement(
-                  "select "
-                      + StoredEvent.COLUMNS
-                      + " from audit_event where not published order by seq limit "
-                      + max);
-          ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          events.add(StoredEvent.read(rows));
-        }
+      connection.setAutoCommit(false);
+      try {
+        int published = publish(connection, max);
+        connection.commit();
+        return published;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
       }
-      List<Long> sent = acknowledged(events);
-      if (!sent.isEmpty()) {
-        try (PreparedStatement update =
-            connection.prepareStatement(
-                "update audit_event set published = true where seq = any(?)")) {
-          update.setArray(1, connection.createArrayOf("bigint", sent.toArray()));
-          update.executeUpdate();
-        }
-      }
-      return sent.size();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  private int publish(Connection connection, int max) throws SQLException {
+    long position;
+    try (PreparedStatement lock =
+            connection.prepareStatement(
+                "select last_seq from audit_publish_position where id = 1 for update skip locked");
+        ResultSet row = lock.executeQuery()) {
+      if (!row.next()) {
+        return 0; // another replica is publishing
+      }
+      position = row.getLong(1);
+    }
+    List<StoredEvent> events = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "select "
+                + StoredEvent.COLUMNS
+                + " from audit_event where seq > ? order by seq limit "
+                + max)) {
+      select.setLong(1, position);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          events.add(StoredEvent.read(rows));
+        }
+      }
+    }
+    int acknowledged = acknowledgedPrefix(events);
+    if (acknowledged > 0) {
+      try (PreparedStatement advance =
+          connection.prepareStatement(
+              "update audit_publish_position set last_seq = ? where id = 1")) {
+        advance.setLong(1, events.get(acknowledged - 1).seq());
+        advance.executeUpdate();
+      }
+    }
+    return acknowledged;
+  }
+
   /**
-   * Sends every event, then returns the sequence numbers of those Kafka acknowledged within the
-   * producer's delivery timeout; the others stay unpublished for the next tick (a consumer may then
-   * see an event twice, never miss one).
+   * Sends every event, then returns how many of the first ones, in order, Kafka acknowledged within
+   * the producer's delivery timeout. The position stops before the first one that was not, so it
+   * and everything after it are sent again (a consumer may see an event twice, never miss one).
    */
-  private List<Long> acknowledged(List<StoredEvent> events) {
+  private int acknowledgedPrefix(List<StoredEvent> events) {
     List<CompletableFuture<Long>> acks = new ArrayList<>(events.size());
     for (StoredEvent event : events) {
       CompletableFuture<Long> acked = new CompletableFuture<>();
@@ -96,24 +157,25 @@ public class AuditPublisher {
       try {
         emitter.send(message(event, acked));
       } catch (RuntimeException e) {
-        // the emitter refused (broker away and its buffer full): the rest waits for the next tick
+        // the emitter refused (broker away and its buffer full): the rest waits for the next run
         acked.completeExceptionally(e);
         break;
       }
     }
-    List<Long> sent = new ArrayList<>(acks.size());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    int prefix = 0;
     for (CompletableFuture<Long> ack : acks) {
       try {
-        sent.add(ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        prefix++;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (ExecutionException | TimeoutException e) {
-        // not acknowledged: stays unpublished
+        break;
       }
     }
-    return sent;
+    return prefix;
   }
 
   private Message<String> message(StoredEvent event, CompletableFuture<Long> acked) {
