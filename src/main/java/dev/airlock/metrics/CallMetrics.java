@@ -7,6 +7,7 @@ import dev.airlock.approval.ParkedCalls;
 import dev.airlock.guard.CallObserver;
 import dev.airlock.guard.CallRecord;
 import dev.airlock.policy.Decision;
+import dev.airlock.relay.ToolCatalog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,7 +30,11 @@ public class CallMetrics implements CallObserver {
   private final MeterRegistry registry;
   private final AtomicLong pending = new AtomicLong();
 
+  /** The tool value of calls to tools their upstream does not list. */
+  static final String UNLISTED_TOOL = "_unlisted";
+
   @Inject Approvals approvals;
+  @Inject ToolCatalog catalog;
 
   @Inject
   public CallMetrics(MeterRegistry registry, ParkedCalls parked) {
@@ -52,7 +57,7 @@ public class CallMetrics implements CallObserver {
     CallTags tags =
         new CallTags(
             upstream,
-            record.call().tool(),
+            toolValue(upstream, record.call().tool()),
             decisionName(decision),
             record.outcome().name().toLowerCase(Locale.ROOT));
     calls
@@ -88,6 +93,14 @@ public class CallMetrics implements CallObserver {
           .increment();
     }
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * Agents choose tool names; one series per name would let any agent grow the metrics without
+   * bound. Names the upstream lists are kept; any other counts as {@link #UNLISTED_TOOL}.
+   */
+  private String toolValue(String upstream, String tool) {
+    return catalog.definition(upstream, tool).isPresent() ? tool : UNLISTED_TOOL;
   }
 
   void onApproval(@Observes ApprovalEvent event) {
