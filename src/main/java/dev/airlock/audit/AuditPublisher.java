@@ -1,6 +1,7 @@
 package dev.airlock.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.kafka.AcknowledgedBatch;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -11,12 +12,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -132,7 +130,12 @@ public class AuditPublisher {
         }
       }
     }
-    int acknowledged = acknowledgedPrefix(events);
+    // The position stops before the first event Kafka did not acknowledge in time; it and what
+    // follows are sent again next time (a consumer may see an event twice, never miss one).
+    int acknowledged =
+        AcknowledgedBatch.send(
+                emitter, events.stream().map(this::message).toList(), Duration.ofSeconds(15))
+            .acknowledged();
     if (acknowledged > 0) {
       try (PreparedStatement advance =
           connection.prepareStatement(
@@ -144,41 +147,7 @@ public class AuditPublisher {
     return acknowledged;
   }
 
-  /**
-   * Sends every event, then returns how many of the first ones, in order, Kafka acknowledged within
-   * the producer's delivery timeout. The position stops before the first one that was not, so it
-   * and everything after it are sent again (a consumer may see an event twice, never miss one).
-   */
-  private int acknowledgedPrefix(List<StoredEvent> events) {
-    List<CompletableFuture<Long>> acks = new ArrayList<>(events.size());
-    for (StoredEvent event : events) {
-      CompletableFuture<Long> acked = new CompletableFuture<>();
-      acks.add(acked);
-      try {
-        emitter.send(message(event, acked));
-      } catch (RuntimeException e) {
-        // the emitter refused (broker away and its buffer full): the rest waits for the next run
-        acked.completeExceptionally(e);
-        break;
-      }
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    int prefix = 0;
-    for (CompletableFuture<Long> ack : acks) {
-      try {
-        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        prefix++;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (ExecutionException | TimeoutException e) {
-        break;
-      }
-    }
-    return prefix;
-  }
-
-  private Message<String> message(StoredEvent event, CompletableFuture<Long> acked) {
+  private Message<String> message(StoredEvent event) {
     ObjectNode body = json.createObjectNode();
     String[] values = event.values();
     for (int i = 0; i < values.length; i++) {
@@ -188,16 +157,6 @@ public class AuditPublisher {
         .addMetadata(
             OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.agent() == null ? "" : event.agent())
-                .build())
-        .withAck(
-            () -> {
-              acked.complete(event.seq());
-              return CompletableFuture.completedFuture(null);
-            })
-        .withNack(
-            error -> {
-              acked.completeExceptionally(error);
-              return CompletableFuture.completedFuture(null);
-            });
+                .build());
   }
 }

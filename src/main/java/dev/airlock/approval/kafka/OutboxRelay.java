@@ -1,16 +1,16 @@
 package dev.airlock.approval.kafka;
 
 import dev.airlock.approval.store.OutboxEntity;
+import dev.airlock.kafka.AcknowledgedBatch;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -61,7 +61,7 @@ public class OutboxRelay {
     io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().execute(this::tick);
   }
 
-  private static Message<String> message(OutboxEntity row, CompletableFuture<Void> acked) {
+  private static Message<String> message(OutboxEntity row) {
     return Message.of(row.payload)
         .addMetadata(
             OutgoingKafkaRecordMetadata.<String>builder()
@@ -71,17 +71,7 @@ public class OutboxRelay {
         // The producer span (and the traceparent header it writes) joins the call's trace.
         .addMetadata(
             io.smallrye.reactive.messaging.TracingMetadata.withCurrent(
-                dev.airlock.tracing.TraceContexts.parent(row.traceParent)))
-        .withAck(
-            () -> {
-              acked.complete(null);
-              return CompletableFuture.completedFuture(null);
-            })
-        .withNack(
-            error -> {
-              acked.completeExceptionally(error);
-              return CompletableFuture.completedFuture(null);
-            });
+                dev.airlock.tracing.TraceContexts.parent(row.traceParent)));
   }
 
   /** Publishes up to one batch; returns how many rows were acknowledged. */
@@ -96,39 +86,23 @@ public class OutboxRelay {
                     + " for update skip locked",
                 OutboxEntity.class)
             .getResultList();
-    // All sent at once, then acknowledged: awaiting each before sending the next capped the outbox
-    // at one broker round trip per message. Messages of one approval share a key, so the
-    // idempotent producer keeps them in order on their partition.
-    List<CompletableFuture<Void>> acks = new java.util.ArrayList<>(rows.size());
-    for (OutboxEntity row : rows) {
-      CompletableFuture<Void> acked = new CompletableFuture<>();
-      acks.add(acked);
-      try {
-        emitter.send(message(row, acked));
-      } catch (RuntimeException e) {
-        acked.completeExceptionally(e);
-        break;
+    // Messages of one approval share a key, so the idempotent producer keeps them in order on
+    // their partition.
+    AcknowledgedBatch.Outcome outcome =
+        AcknowledgedBatch.send(
+            emitter, rows.stream().map(OutboxRelay::message).toList(), Duration.ofSeconds(5));
+    int sent = outcome.acknowledged();
+    // Rows after the first one Kafka did not acknowledge stay unsent too, and are sent again in
+    // their order.
+    rows.subList(0, sent).forEach(row -> row.sentAt = Instant.now());
+    if (outcome.firstFailure() != null) {
+      if (!brokerDown) {
+        LOG.warnf(
+            "Kafka did not acknowledge approval messages; they stay in the outbox and will be retried: %s",
+            outcome.firstFailure().getMessage());
+        brokerDown = true;
       }
-    }
-    int sent = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    for (int i = 0; i < acks.size(); i++) {
-      try {
-        acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (Exception e) {
-        if (!brokerDown) {
-          LOG.warnf(
-              "Kafka did not acknowledge approval messages; they stay in the outbox and will be retried: %s",
-              e.getMessage());
-          brokerDown = true;
-        }
-        // Later rows stay unsent too, so a retry resends them in their order.
-        break;
-      }
-      rows.get(i).sentAt = Instant.now();
-      sent++;
-    }
-    if (sent > 0 && brokerDown) {
+    } else if (brokerDown && sent > 0) {
       LOG.info("Kafka acknowledges approval messages again");
       brokerDown = false;
     }
