@@ -83,17 +83,16 @@ public class ParkedCalls {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void checkRecentDecisions() {
     Instant now = Instant.now();
-    Instant since = lastRecentCheck;
-    lastRecentCheck = now;
-    if (waiting.isEmpty()) {
-      return;
-    }
-    Instant from = (since == null ? now : since).minus(CLOCK_MARGIN);
-    for (String id : approvals.decidedSince(from)) {
-      if (waiting.containsKey(id)) {
-        approvals.find(id).ifPresent(this::onDecided);
+    Instant since = lastRecentCheck == null ? now : lastRecentCheck;
+    if (!waiting.isEmpty()) {
+      for (String id : approvals.decidedSince(since.minus(CLOCK_MARGIN))) {
+        if (waiting.containsKey(id)) {
+          approvals.find(id).ifPresent(this::onDecided);
+        }
       }
     }
+    // Only after a check that ran: one that failed leaves its window to the next.
+    lastRecentCheck = now;
   }
 
   /** Every held call, one query per 1,000: decisions no other path delivered. */

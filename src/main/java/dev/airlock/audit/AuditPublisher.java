@@ -73,8 +73,10 @@ public class AuditPublisher {
   void tick() {
     try {
       // A backlog (after a burst or an outage) drains in one run, a bounded number of batches.
-      for (int batch = 0; batch < MAX_BATCHES_PER_RUN && publish(BATCH) == BATCH; batch++) {
-        // next batch
+      for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+        if (publish(BATCH) < BATCH) {
+          return;
+        }
       }
     } catch (RuntimeException e) {
       // Kafka or the database is away; the next tick retries.
