@@ -40,6 +40,9 @@
   // login redirects to.
   const signedIn = !document.querySelector('form[action="/j_security_check"]');
   const source = signedIn ? new EventSource('/queue/events') : {};
+  // The list was rendered before the stream opened (and a reconnect leaves a gap too): a request
+  // parked in between would never show up live, so the list is read again whenever it opens.
+  source.onopen = () => refreshRows();
   source.onmessage = (message) => {
     const event = JSON.parse(message.data);
     if (table) {
