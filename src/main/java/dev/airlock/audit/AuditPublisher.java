@@ -31,6 +31,10 @@ public class AuditPublisher {
   private static final int BATCH = 500;
   private static final int MAX_BATCHES_PER_RUN = 20;
 
+  /** The last event Kafka acknowledged, in chain order; retention deletes nothing past it. */
+  static final String PUBLISHED_POSITION =
+      "select last_seq from audit_publish_position where id = 1";
+
   @Inject AgroalDataSource dataSource;
 
   @Inject
@@ -52,16 +56,22 @@ public class AuditPublisher {
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void countBacklog() {
+    try {
+      unpublished.set(backlog());
+    } catch (SQLException e) {
+      // database away: keep the last value
+    }
+  }
+
+  /** Committed events past the published position. */
+  long backlog() throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement count =
             connection.prepareStatement(
-                "select count(*) from audit_event"
-                    + " where seq > (select last_seq from audit_publish_position where id = 1)");
+                "select count(*) from audit_event where seq > (" + PUBLISHED_POSITION + ")");
         ResultSet row = count.executeQuery()) {
       row.next();
-      unpublished.set(row.getLong(1));
-    } catch (SQLException e) {
-      // database away: keep the last value
+      return row.getLong(1);
     }
   }
 
@@ -110,8 +120,7 @@ public class AuditPublisher {
   private int publish(Connection connection, int max) throws SQLException {
     long position;
     try (PreparedStatement lock =
-            connection.prepareStatement(
-                "select last_seq from audit_publish_position where id = 1 for update skip locked");
+            connection.prepareStatement(PUBLISHED_POSITION + " for update skip locked");
         ResultSet row = lock.executeQuery()) {
       if (!row.next()) {
         return 0; // another replica is publishing

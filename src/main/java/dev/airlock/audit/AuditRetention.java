@@ -41,7 +41,9 @@ public class AuditRetention {
             connection.prepareStatement(
                 // Cut the chain at one point: everything before the first event at or after the
                 // cutoff.
-                "delete from audit_event where seq <= (select last_seq from audit_publish_position where id = 1)"
+                "delete from audit_event where seq <= ("
+                    + AuditPublisher.PUBLISHED_POSITION
+                    + ")"
                     + " and seq < (select coalesce(min(seq), 9223372036854775807) from audit_event where at >= ?)")) {
       statement.setTimestamp(1, Timestamp.from(cutoff));
       deleted = statement.executeUpdate();

@@ -38,6 +38,7 @@ class AuditTrailTest {
   @Inject AuditChain chain;
   @Inject AgroalDataSource dataSource;
   @Inject AuditRetention retention;
+  @Inject AuditPublisher publisher;
 
   @TestHTTPResource("/mcp/healthomics")
   URL gateway;
@@ -219,7 +220,7 @@ class AuditTrailTest {
   void retentionDeletesOldEventsAndTheRestStillVerifies() throws Exception {
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
     client.callTool("ListAHORuns", "{}");
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> countUnpublished() == 0);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> publisher.backlog() == 0);
     Instant cutoff = Instant.now();
     client.callTool("ListAHORuns", "{\"maxResults\":3}");
     Awaitility.await()
@@ -231,18 +232,6 @@ class AuditTrailTest {
     assertThat(deleted).isPositive();
     assertThat(chain.verify(null, null).ok()).isTrue();
     assertThat(eventsOfSession(client.session())).hasSize(1);
-  }
-
-  private long countUnpublished() throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "select count(*) from audit_event"
-                    + " where seq > (select last_seq from audit_publish_position where id = 1)");
-        ResultSet r = s.executeQuery()) {
-      r.next();
-      return r.getLong(1);
-    }
   }
 
   private List<JsonNode> eventsOfSession(String session) throws Exception {
