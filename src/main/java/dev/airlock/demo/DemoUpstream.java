@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.http.HttpUpstream;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,12 +51,17 @@ public class DemoUpstream {
   private final Map<String, Boolean> sessions = new ConcurrentHashMap<>();
   private volatile String url;
 
+  // The demo server stands for a separate MCP server: it gets its own Vert.x instance so its work
+  // never waits on, or delays, the event loops that relay agents' calls.
+  private Vertx serverVertx;
+
   void start(@Observes StartupEvent event) throws Exception {
     if (!enabled) {
       return;
     }
+    serverVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     HttpServer server =
-        vertx
+        serverVertx
             .createHttpServer()
             .requestHandler(this::handle)
             .listen(port, "127.0.0.1")
@@ -66,6 +73,12 @@ public class DemoUpstream {
         new HttpUpstream(
             name, url, Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(5), vertx));
     LOG.infof("Demo HealthOmics MCP server on %s (upstream '%s')", url, name);
+  }
+
+  void stop(@Observes ShutdownEvent event) throws Exception {
+    if (serverVertx != null) {
+      serverVertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
   }
 
   /** Where the demo server listens, or null when disabled. */
