@@ -14,39 +14,32 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * The hash-chained audit trail in PostgreSQL. Decisions append synchronously inside their own
- * transaction. Calls go through a group-commit writer: an intent before the call is forwarded, its
- * event (which settles the intent) before the agent gets the answer. When the database cannot take
- * a batch, the batch goes to the local {@link AuditSpool} and is replayed later (see
- * docs/audit.md).
+ * transaction. Calls go through two group-commit writers: one for intents, written before a call is
+ * forwarded, and one for events, which extend the chain and settle their intents. The intent is on
+ * the agent's path, so it never queues behind a chain append (the chain's lock, the last hash, the
+ * inserts). When the database cannot take a batch, the batch goes to the local {@link AuditSpool}
+ * and is replayed later (see docs/audit.md).
  */
 @ApplicationScoped
 public class AuditLog implements AuditTrail {
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class);
-  private static final int MAX_BATCH = 500;
-
-  private record Pending(AuditWrite write, CompletableFuture<Void> done) {}
 
   private final AgroalDataSource dataSource;
   private final AuditSpool spool;
   private final MeterRegistry metrics;
   private final ChainAppend chain;
-  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
+  private final GroupCommit intents = new GroupCommit("audit-intent-writer", this::writeBatch);
+  private final GroupCommit events = new GroupCommit("audit-writer", this::writeBatch);
   // Intents that went to the spool: their events must follow them there, or a replayed intent
   // would outlive its settled event and be reported as lost.
   private final Set<String> spooledIntents = ConcurrentHashMap.newKeySet();
-  private volatile Thread writer;
-  private volatile boolean stopping;
   private volatile boolean databaseDown;
 
   @Inject
@@ -70,61 +63,25 @@ public class AuditLog implements AuditTrail {
 
   @Override
   public CompletionStage<Void> appendAsync(AuditEntry entry) {
-    return enqueue(new AuditWrite.Event(entry, null));
+    return events.enqueue(new AuditWrite.Event(entry, null));
   }
 
   @Override
   public CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent) {
-    return enqueue(new AuditWrite.Event(entry, settlesIntent));
+    return events.enqueue(new AuditWrite.Event(entry, settlesIntent));
   }
 
   @Override
   public CompletionStage<Void> recordIntent(String intentId, AuditEntry ifLost) {
-    return enqueue(new AuditWrite.Intent(intentId, Instant.now(), ifLost));
+    return intents.enqueue(new AuditWrite.Intent(intentId, Instant.now(), ifLost));
   }
 
-  private CompletionStage<Void> enqueue(AuditWrite write) {
-    startWriter();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!queue.offer(new Pending(write, done))) {
-      done.completeExceptionally(new IllegalStateException("audit queue full"));
-    }
-    return done;
-  }
-
-  private synchronized void startWriter() {
-    if (writer == null) {
-      writer = new Thread(this::drain, "audit-writer");
-      writer.setDaemon(true);
-      writer.start();
-    }
-  }
-
-  /** Group commit: whatever queued while the last batch was written goes in the next one. */
-  private void drain() {
-    List<Pending> batch = new ArrayList<>(MAX_BATCH);
-    while (!stopping || !queue.isEmpty()) {
-      try {
-        Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        writeBatch(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } finally {
-        batch.clear();
-      }
-    }
-  }
-
-  private void writeBatch(List<Pending> batch) {
+  // Both writers run this; an event whose intent went to the spool follows it there, and the
+  // intent's writer records that before the call is forwarded, so before its event exists.
+  private void writeBatch(List<GroupCommit.Pending> batch) {
     List<AuditWrite> toDatabase = new ArrayList<>(batch.size());
     List<AuditWrite> toSpool = new ArrayList<>();
-    for (Pending pending : batch) {
+    for (GroupCommit.Pending pending : batch) {
       if (pending.write() instanceof AuditWrite.Event event
           && event.settles() != null
           && spooledIntents.remove(event.settles())) {
@@ -160,7 +117,7 @@ public class AuditLog implements AuditTrail {
             .forEach(w -> spooledIntents.add(((AuditWrite.Intent) w).id()));
       } catch (RuntimeException e) {
         LOG.errorf("Audit trail: %d events could not be written anywhere: %s", toSpool.size(), e);
-        for (Pending pending : batch) {
+        for (GroupCommit.Pending pending : batch) {
           if (toSpool.contains(pending.write())) {
             pending.done().completeExceptionally(e);
           } else {
@@ -175,6 +132,12 @@ public class AuditLog implements AuditTrail {
 
   private void writeToDatabase(List<AuditWrite> writes) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
+      if (writes.stream().allMatch(AuditWrite.Intent.class::isInstance)) {
+        connection.setAutoCommit(true);
+        AuditWrite.storeIntents(
+            connection, writes.stream().map(AuditWrite.Intent.class::cast).toList(), chain);
+        return;
+      }
       connection.setAutoCommit(false);
       try {
         AuditWrite.store(connection, writes, chain);
@@ -189,10 +152,7 @@ public class AuditLog implements AuditTrail {
   }
 
   void stop(@Observes ShutdownEvent event) throws InterruptedException {
-    stopping = true;
-    Thread running = writer;
-    if (running != null) {
-      running.join(5000);
-    }
+    intents.stop();
+    events.stop();
   }
 }

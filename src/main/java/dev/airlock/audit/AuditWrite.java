@@ -20,6 +20,29 @@ sealed interface AuditWrite {
   /** An event for the chain; {@code settles} names the intent it replaces, or is null. */
   record Event(AuditEntry entry, String settles) implements AuditWrite {}
 
+  /**
+   * Stores intents alone in one statement on an auto-commit connection: one round trip to the
+   * database, atomic, and durable when it returns (an intent is on the agent's path).
+   */
+  static void storeIntents(Connection connection, List<Intent> intents, ChainAppend chain)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("insert into audit_intent (id, recorded_at, entry) values ");
+    for (int i = 0; i < intents.size(); i++) {
+      sql.append(i == 0 ? "(?,?,?)" : ",(?,?,?)");
+    }
+    sql.append(" on conflict do nothing");
+    try (PreparedStatement insert = connection.prepareStatement(sql.toString())) {
+      int p = 1;
+      for (Intent intent : intents) {
+        insert.setString(p++, intent.id());
+        insert.setTimestamp(p++, Timestamp.from(intent.recordedAt()));
+        insert.setString(p++, chain.serialize(intent.ifLost()));
+      }
+      insert.executeUpdate();
+    }
+  }
+
   /** Stores the writes in the caller's transaction, intents first so an event can settle one. */
   static void store(Connection connection, List<AuditWrite> writes, ChainAppend chain)
       throws SQLException {
