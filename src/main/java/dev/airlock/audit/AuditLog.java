@@ -3,6 +3,7 @@ package dev.airlock.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,6 +43,10 @@ public class AuditLog implements AuditTrail {
   // would outlive its settled event and be reported as lost.
   private final Set<String> spooledIntents = ConcurrentHashMap.newKeySet();
   private volatile boolean databaseDown;
+  // How long a write waits to be durable, queueing included: the intent's wait is on every
+  // forwarded call's path, so operators see a slow database here first.
+  private final Timer intentWait;
+  private final Timer eventWait;
 
   @Inject
   public AuditLog(
@@ -49,6 +55,21 @@ public class AuditLog implements AuditTrail {
     this.spool = spool;
     this.metrics = metrics;
     this.chain = new ChainAppend(json);
+    this.intentWait = waitTimer(metrics, "intent");
+    this.eventWait = waitTimer(metrics, "event");
+  }
+
+  private static Timer waitTimer(MeterRegistry metrics, String write) {
+    return Timer.builder("airlock_audit_write_wait")
+        .tag("write", write)
+        .publishPercentileHistogram()
+        .register(metrics);
+  }
+
+  private static CompletionStage<Void> timed(CompletionStage<Void> write, Timer timer) {
+    long start = System.nanoTime();
+    return write.whenComplete(
+        (done, failed) -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
   }
 
   @Override
@@ -63,17 +84,18 @@ public class AuditLog implements AuditTrail {
 
   @Override
   public CompletionStage<Void> appendAsync(AuditEntry entry) {
-    return events.enqueue(new AuditWrite.Event(entry, null));
+    return timed(events.enqueue(new AuditWrite.Event(entry, null)), eventWait);
   }
 
   @Override
   public CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent) {
-    return events.enqueue(new AuditWrite.Event(entry, settlesIntent));
+    return timed(events.enqueue(new AuditWrite.Event(entry, settlesIntent)), eventWait);
   }
 
   @Override
   public CompletionStage<Void> recordIntent(String intentId, AuditEntry ifLost) {
-    return intents.enqueue(new AuditWrite.Intent(intentId, Instant.now(), ifLost));
+    return timed(
+        intents.enqueue(new AuditWrite.Intent(intentId, Instant.now(), ifLost)), intentWait);
   }
 
   // Both writers run this; an event whose intent went to the spool follows it there, and the

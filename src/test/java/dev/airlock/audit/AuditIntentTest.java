@@ -9,6 +9,7 @@ import dev.airlock.testing.ScriptedUpstream;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.http.HttpUpstream;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -46,6 +47,7 @@ class AuditIntentTest {
   @Inject AuditConfig config;
   @Inject Upstreams upstreams;
   @Inject Vertx vertx;
+  @Inject MeterRegistry registry;
 
   @TestHTTPResource("/mcp/audit-scripted")
   URL gateway;
@@ -74,6 +76,7 @@ class AuditIntentTest {
   void aCallIsRecordedDurablyWhileTheUpstreamWorksOnItAndSettledWhenItEnds() throws Exception {
     // Given: a call the upstream never answers (the relay's 3 s timeout ends it)
     String marker = UUID.randomUUID().toString();
+    long intentWaitsBefore = intentWaits();
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
     CompletableFuture<JsonNode> answer =
         CompletableFuture.supplyAsync(
@@ -92,6 +95,7 @@ class AuditIntentTest {
 
     // Then: its intent is already in the database, recording what a crash now would leave
     assertThat(intentsMentioning(marker)).hasSize(1);
+    assertThat(intentWaits()).isGreaterThan(intentWaitsBefore);
     JsonNode ifLost = JSON.readTree(intentsMentioning(marker).get(0));
     assertThat(ifLost.path("outcome").asText()).isEqualTo("unknown");
     assertThat(ifLost.path("tool").asText()).isEqualTo("hang");
@@ -106,6 +110,12 @@ class AuditIntentTest {
               assertThat(outcomesOfSession(client.session())).containsExactly("upstream_error");
               assertThat(intentsMentioning(marker)).isEmpty();
             });
+  }
+
+  /** Intents made durable so far, as the metric operators watch counts them. */
+  private long intentWaits() {
+    var timer = registry.find("airlock_audit_write_wait").tag("write", "intent").timer();
+    return timer == null ? 0 : timer.count();
   }
 
   @Test
