@@ -56,23 +56,49 @@ class GroupCommitTest {
 
   @Test
   void stoppingWritesWhatIsStillQueued() throws Exception {
+    CountDownLatch firstBatchStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirstBatch = new CountDownLatch(1);
     List<String> written = new CopyOnWriteArrayList<>();
     GroupCommit writer =
         new GroupCommit(
             "test-writer",
-            batch ->
-                batch.forEach(
-                    p -> {
-                      written.add(((AuditWrite.Intent) p.write()).id());
-                      p.done().complete(null);
-                    }));
+            batch -> {
+              firstBatchStarted.countDown();
+              try {
+                releaseFirstBatch.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              batch.forEach(
+                  p -> {
+                    written.add(((AuditWrite.Intent) p.write()).id());
+                    p.done().complete(null);
+                  });
+            });
+    // Given a batch being written and 49 writes queued behind it
     List<CompletableFuture<Void>> done = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
+    done.add(writer.enqueue(intent("w0")).toCompletableFuture());
+    assertThat(firstBatchStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    for (int i = 1; i < 50; i++) {
       done.add(writer.enqueue(intent("w" + i)).toCompletableFuture());
     }
 
-    writer.stop();
+    // When the application stops meanwhile
+    Thread stopping =
+        new Thread(
+            () -> {
+              try {
+                writer.stop();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    stopping.start();
+    releaseFirstBatch.countDown();
+    stopping.join(10_000);
 
+    // Then stop returned only after every queued write was written
+    assertThat(stopping.isAlive()).isFalse();
     assertThat(done).allMatch(CompletableFuture::isDone);
     assertThat(written).hasSize(50).startsWith("w0").endsWith("w49");
   }
