@@ -37,8 +37,10 @@ public class AuditLog implements AuditTrail {
   private final AuditSpool spool;
   private final MeterRegistry metrics;
   private final ChainAppend chain;
-  private final GroupCommit intents = new GroupCommit("audit-intent-writer", this::writeBatch);
-  private final GroupCommit events = new GroupCommit("audit-writer", this::writeBatch);
+  private final GroupCommit intents =
+      new GroupCommit("audit-intent-writer", batch -> writeBatch(batch, this::storeIntents));
+  private final GroupCommit events =
+      new GroupCommit("audit-writer", batch -> writeBatch(batch, this::storeEvents));
   // Intents that went to the spool: their events must follow them there, or a replayed intent
   // would outlive its settled event and be reported as lost.
   private final Set<String> spooledIntents = ConcurrentHashMap.newKeySet();
@@ -100,7 +102,7 @@ public class AuditLog implements AuditTrail {
 
   // Both writers run this; an event whose intent went to the spool follows it there, and the
   // intent's writer records that before the call is forwarded, so before its event exists.
-  private void writeBatch(List<GroupCommit.Pending> batch) {
+  private void writeBatch(List<GroupCommit.Pending> batch, DatabaseWrite toTheDatabase) {
     List<AuditWrite> toDatabase = new ArrayList<>(batch.size());
     List<AuditWrite> toSpool = new ArrayList<>();
     for (GroupCommit.Pending pending : batch) {
@@ -114,7 +116,7 @@ public class AuditLog implements AuditTrail {
     }
     if (!toDatabase.isEmpty()) {
       try {
-        writeToDatabase(toDatabase);
+        toTheDatabase.store(toDatabase);
         if (databaseDown) {
           databaseDown = false;
           LOG.info("Audit trail: the database takes writes again");
@@ -152,14 +154,22 @@ public class AuditLog implements AuditTrail {
     batch.forEach(p -> p.done().complete(null));
   }
 
-  private void writeToDatabase(List<AuditWrite> writes) throws SQLException {
+  private interface DatabaseWrite {
+    void store(List<AuditWrite> writes) throws SQLException;
+  }
+
+  /** The intent writer's batches: intents only, one auto-commit statement. */
+  private void storeIntents(List<AuditWrite> writes) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
-      if (writes.stream().allMatch(AuditWrite.Intent.class::isInstance)) {
-        connection.setAutoCommit(true);
-        AuditWrite.storeIntents(
-            connection, writes.stream().map(AuditWrite.Intent.class::cast).toList(), chain);
-        return;
-      }
+      connection.setAutoCommit(true);
+      AuditWrite.storeIntents(
+          connection, writes.stream().map(AuditWrite.Intent.class::cast).toList(), chain);
+    }
+  }
+
+  /** The event writer's batches: chain appends and the intents they settle, one transaction. */
+  private void storeEvents(List<AuditWrite> writes) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
         AuditWrite.store(connection, writes, chain);
