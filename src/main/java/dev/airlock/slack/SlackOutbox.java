@@ -77,7 +77,7 @@ public class SlackOutbox {
   }
 
   @Scheduled(
-      every = "0.5s",
+      every = "1s",
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void deliverDue() {

@@ -36,7 +36,7 @@ public class OutboxRelay {
   private volatile boolean brokerDown;
 
   @Scheduled(
-      every = "${airlock.approval.outbox-interval:200ms}",
+      every = "${airlock.approval.outbox-interval:1s}",
       // Not before start-up has finished: until then the Kafka emitter is not wired.
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
