@@ -91,6 +91,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "true");
+    // Sized for a handful of small topics beside Airlock in one JVM. The log cleaner's default
+    // dedupe buffer alone is a 128 MiB heap array, and the default thread pools are for a broker
+    // serving a fleet: both made the shared heap's collections less frequent or longer for nothing.
+    p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+    p.put("num.network.threads", "1");
+    p.put("num.io.threads", "2");
+    p.put("background.threads", "2");
     return p;
   }
 
