@@ -54,6 +54,8 @@ public final class RelayLoadBench {
     int seconds = Integer.parseInt(arg(args, "--seconds", "20"));
     int warmup = Integer.parseInt(arg(args, "--warmup", "20"));
     int roundCount = Integer.parseInt(arg(args, "--rounds", "1"));
+    String trace = arg(args, "--trace", null);
+    tracePath = trace == null ? null : java.nio.file.Path.of(trace);
     Vertx vertx = Vertx.vertx();
     try {
       List<Result> results = new ArrayList<>();
@@ -82,6 +84,11 @@ public final class RelayLoadBench {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
+
+  // With --trace FILE: each fixed-rate call as "run,completed epoch ms,latency µs", to line slow
+  // calls up with what else happened then (a GC log with wall-clock time, a scheduled job).
+  private static java.nio.file.Path tracePath;
+  private static final StringBuilder TRACE = new StringBuilder();
 
   /** Sessions each initialized once; calls spread round-robin, sent on schedule. */
   static Result fixedRate(
@@ -130,6 +137,15 @@ public final class RelayLoadBench {
                               long us = Math.max(1, (System.nanoTime() - intended) / 1000);
                               synchronized (histogram) {
                                 histogram.recordValue(us);
+                                if (tracePath != null) {
+                                  TRACE
+                                      .append(name)
+                                      .append(',')
+                                      .append(System.currentTimeMillis())
+                                      .append(',')
+                                      .append(us)
+                                      .append('\n');
+                                }
                               }
                               done.countDown();
                             },
@@ -144,6 +160,10 @@ public final class RelayLoadBench {
       throw new IllegalStateException(name + ": calls did not finish in time");
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    if (tracePath != null) {
+      // Runs follow one another, and every call of this one has counted down: no append races.
+      java.nio.file.Files.writeString(tracePath, TRACE);
+    }
     target.close();
     return new Result(name, total - errors.get(), errors.get(), elapsed, histogram);
   }
