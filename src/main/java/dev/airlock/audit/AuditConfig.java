@@ -16,9 +16,16 @@ public interface AuditConfig {
   @WithDefault("password,token,secret,apiKey,api_key,authorization")
   List<String> redact();
 
-  /** How often events are published to the airlock.audit topic. */
-  @WithDefault("500ms")
+  /**
+   * How often the events past the published position go to the airlock.audit topic: the catch-up
+   * run (decisions, other replicas' events, a backlog). At least 1 s: the scheduler's floor.
+   */
+  @WithDefault("1s")
   Duration publishInterval();
+
+  /** How soon after a batch of call events commits it is published, with what commits meanwhile. */
+  @WithDefault("50ms")
+  Duration publishWindow();
 
   /**
    * Where audit writes go while the database is unreachable, until they are replayed. Must be on

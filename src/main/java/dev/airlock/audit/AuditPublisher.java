@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -58,8 +57,7 @@ public class AuditPublisher {
 
   @Inject com.fasterxml.jackson.databind.ObjectMapper json;
 
-  @ConfigProperty(name = "airlock.audit.publish-window", defaultValue = "50ms")
-  Duration window;
+  @Inject AuditConfig config;
 
   // One thread runs every publication, so a run never overlaps another on this replica.
   private final ScheduledExecutorService runner =
@@ -117,7 +115,7 @@ public class AuditPublisher {
   /** Events were committed: publish them within the window, together with any committed since. */
   void committed() {
     if (started) {
-      requestRun(window.toMillis());
+      requestRun(config.publishWindow().toMillis());
     }
   }
 

@@ -200,7 +200,12 @@ class AuditCallObserverTest {
 
     @Override
     public Duration publishInterval() {
-      return Duration.ofMillis(500);
+      return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public Duration publishWindow() {
+      return Duration.ofMillis(50);
     }
 
     @Override
