@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One embedded PostgreSQL and Kafka and N Airlock processes (the packaged jar, {@code -Xmx512m})
- * sharing them, as in MultiReplicaIT, fronting the harness's {@link BenchUpstream} as upstream
- * {@code bench} under the bench policy.
+ * One embedded PostgreSQL and Kafka and N Airlock processes (the packaged jar, {@code -Xms512m
+ * -Xmx512m}) sharing them, as in MultiReplicaIT, fronting the harness's {@link BenchUpstream} as
+ * upstream {@code bench} under the bench policy.
  */
 final class BenchCluster implements AutoCloseable {
 

@@ -22,11 +22,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Load harness: one Airlock process ({@code -Xmx512m}) holds N calls (default 10,000) parked in
- * hold mode, each with its SSE response stream open; measures its used heap after a full GC, and
- * the latency of allowed calls at a fixed rate while they are parked, beside the same load before
- * any was parked and beside the upstream called directly. Then approves every parked call and
- * checks each one reached the upstream and its agent.
+ * Load harness: one Airlock process ({@code -Xms512m -Xmx512m}) holds N calls (default 10,000)
+ * parked in hold mode, each with its SSE response stream open; measures its used heap after a full
+ * GC, and the latency of allowed calls at a fixed rate while they are parked, beside the same load
+ * before any was parked and beside the upstream called directly. Then approves every parked call
+ * and checks each one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
  * 15] [--warmup 20] [--rounds 3]}; see docs/benchmarks.md.

@@ -35,6 +35,9 @@ public final class AirlockProcess implements AutoCloseable {
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // A fixed heap, as k8s/base runs it: G1 otherwise shrinks toward the small live set and
+    // collects every second under load.
+    command.add("-Xms512m");
     command.add("-Xmx512m");
     // Extra JVM flags for the replicas, e.g. the collector:
     // -Dairlock.replica.jvm-options=-XX:+UseZGC
