@@ -109,7 +109,12 @@ public class AuditPublisher {
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
-    requestRun(0);
+    try {
+      // Not through requestRun: a commit's pending request must not hold the catch-up back.
+      runner.execute(this::run);
+    } catch (RejectedExecutionException e) {
+      // shutting down
+    }
   }
 
   /** Events were committed: publish them within the window, together with any committed since. */
