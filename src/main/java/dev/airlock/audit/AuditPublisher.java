@@ -110,7 +110,7 @@ public class AuditPublisher {
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     try {
-      // Not through requestRun: a commit's pending request must not hold the catch-up back.
+      // Not through runRequested: a commit's pending request must not hold the catch-up back.
       runner.execute(this::run);
     } catch (RejectedExecutionException e) {
       // shutting down
@@ -119,15 +119,9 @@ public class AuditPublisher {
 
   /** Events were committed: publish them within the window, together with any committed since. */
   void committed() {
-    if (started) {
-      requestRun(config.publishWindow().toMillis());
-    }
-  }
-
-  private void requestRun(long delayMillis) {
-    if (runRequested.compareAndSet(false, true)) {
+    if (started && runRequested.compareAndSet(false, true)) {
       try {
-        runner.schedule(this::run, delayMillis, TimeUnit.MILLISECONDS);
+        runner.schedule(this::run, config.publishWindow().toMillis(), TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) {
         runRequested.set(false); // shutting down; the next start publishes from the position
       }

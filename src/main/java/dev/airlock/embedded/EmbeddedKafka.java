@@ -92,8 +92,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "true");
     // Sized for a handful of small topics beside Airlock in one JVM. The log cleaner's default
-    // dedupe buffer alone is a 128 MiB heap array, and the default thread pools are for a broker
-    // serving a fleet: both made the shared heap's collections less frequent or longer for nothing.
+    // dedupe buffer alone is a 128 MiB heap array that stayed live in the shared heap, and the
+    // default thread pools are for a broker serving a fleet (each thread's stack is a GC root).
     p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
     p.put("num.network.threads", "1");
     p.put("num.io.threads", "2");
