@@ -45,9 +45,11 @@ public class AuditCallObserver implements CallObserver {
     if (record.forwarded() == null) {
       return trail.appendAsync(entry(record), null);
     }
-    CompletionStage<Void> appended = trail.appendAsync(entry(record), callId(record));
-    boolean intentCovers = config.intentBeforeForward() && !config.outcomeBeforeAnswer();
-    return intentCovers ? CompletableFuture.completedFuture(null) : appended;
+    if (config.intentBeforeForward() && !config.outcomeBeforeAnswer()) {
+      trail.settleLater(entry(record), callId(record));
+      return CompletableFuture.completedFuture(null);
+    }
+    return trail.appendAsync(entry(record), callId(record));
   }
 
   private static String callId(CallRecord record) {

@@ -28,6 +28,14 @@ public interface AuditConfig {
   Duration publishWindow();
 
   /**
+   * How long a forwarded call's event, which nobody waits for (its intent is durable), may wait for
+   * other events to share its commit. Fewer commits per call leave the cores to the calls; a crash
+   * within it leaves those calls' intents, recorded with outcome {@code unknown} (docs/audit.md).
+   */
+  @WithDefault("20ms")
+  Duration settleLinger();
+
+  /**
    * Where audit writes go while the database is unreachable, until they are replayed. Must be on
    * disk that outlives the process (an emptyDir survives container restarts; see docs/audit.md).
    */

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +42,7 @@ public class AuditLog implements AuditTrail {
   private final Runnable eventsCommitted;
   private final GroupCommit intents =
       new GroupCommit("audit-intent-writer", batch -> writeBatch(batch, this::storeIntents));
-  private final GroupCommit events =
-      new GroupCommit("audit-writer", batch -> writeBatch(batch, this::storeEvents));
+  private final GroupCommit events;
   // Intents that went to the spool: their events must follow them there, or a replayed intent
   // would outlive its settled event and be reported as lost.
   private final Set<String> spooledIntents = ConcurrentHashMap.newKeySet();
@@ -58,14 +58,19 @@ public class AuditLog implements AuditTrail {
       ObjectMapper json,
       AuditSpool spool,
       MeterRegistry metrics,
-      AuditPublisher publisher) {
-    this(dataSource, json, spool, metrics, publisher::committed);
+      AuditPublisher publisher,
+      AuditConfig config) {
+    this(dataSource, json, spool, metrics, publisher::committed, config.settleLinger());
   }
 
   /** An audit trail whose commits nobody publishes (benchmarks of the write path). */
   public AuditLog(
-      AgroalDataSource dataSource, ObjectMapper json, AuditSpool spool, MeterRegistry metrics) {
-    this(dataSource, json, spool, metrics, () -> {});
+      AgroalDataSource dataSource,
+      ObjectMapper json,
+      AuditSpool spool,
+      MeterRegistry metrics,
+      Duration settleLinger) {
+    this(dataSource, json, spool, metrics, () -> {}, settleLinger);
   }
 
   private AuditLog(
@@ -73,8 +78,12 @@ public class AuditLog implements AuditTrail {
       ObjectMapper json,
       AuditSpool spool,
       MeterRegistry metrics,
-      Runnable eventsCommitted) {
+      Runnable eventsCommitted,
+      Duration settleLinger) {
     this.dataSource = dataSource;
+    this.events =
+        new GroupCommit(
+            "audit-writer", settleLinger, batch -> writeBatch(batch, this::storeEvents));
     this.eventsCommitted = eventsCommitted;
     this.spool = spool;
     this.metrics = metrics;
@@ -114,6 +123,11 @@ public class AuditLog implements AuditTrail {
   @Override
   public CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent) {
     return timed(events.enqueue(new AuditWrite.Event(entry, settlesIntent)), eventWait);
+  }
+
+  @Override
+  public CompletionStage<Void> settleLater(AuditEntry entry, String intentId) {
+    return timed(events.enqueueUnawaited(new AuditWrite.Event(entry, intentId)), eventWait);
   }
 
   @Override

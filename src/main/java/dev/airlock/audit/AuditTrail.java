@@ -20,6 +20,13 @@ public interface AuditTrail {
   java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent);
 
   /**
+   * As {@link #appendAsync(AuditEntry, String)} for an event nobody waits for (its durable intent
+   * already answers for the call): it may wait up to {@code airlock.audit.settle-linger} for other
+   * events to share its commit.
+   */
+  java.util.concurrent.CompletionStage<Void> settleLater(AuditEntry entry, String intentId);
+
+  /**
    * Records, before a call is forwarded, that it is about to be: if Airlock stops before the call's
    * own event settles the intent, {@code ifLost} is appended in its place. Completes once durable.
    */

@@ -1,5 +1,6 @@
 package dev.airlock.audit;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,28 +13,48 @@ import java.util.function.Consumer;
 /**
  * One writer thread that commits in groups: whatever queued while its last batch was being written
  * goes in the next one. The batch writer completes each write's future.
+ *
+ * <p>Writes nobody waits for may also wait for company: with a linger, a batch of only such writes
+ * is held until the first of them has waited that long, so a steady stream of them costs one commit
+ * per linger instead of one per write. A write someone waits for ends the linger at once.
  */
 final class GroupCommit {
 
-  record Pending(AuditWrite write, CompletableFuture<Void> done) {}
+  record Pending(AuditWrite write, CompletableFuture<Void> done, boolean awaited, long queuedAt) {}
 
   private static final int MAX_BATCH = 500;
 
   private final String name;
+  private final long lingerNanos;
   private final Consumer<List<Pending>> writeBatch;
   private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(100_000);
   private volatile Thread thread;
   private volatile boolean stopping;
 
   GroupCommit(String name, Consumer<List<Pending>> writeBatch) {
+    this(name, Duration.ZERO, writeBatch);
+  }
+
+  GroupCommit(String name, Duration linger, Consumer<List<Pending>> writeBatch) {
     this.name = name;
+    this.lingerNanos = linger.toNanos();
     this.writeBatch = writeBatch;
   }
 
+  /** A write someone waits for: in the next batch, which does not linger. */
   CompletionStage<Void> enqueue(AuditWrite write) {
+    return enqueue(write, true);
+  }
+
+  /** A write nobody waits for: its batch may linger for company. */
+  CompletionStage<Void> enqueueUnawaited(AuditWrite write) {
+    return enqueue(write, false);
+  }
+
+  private CompletionStage<Void> enqueue(AuditWrite write, boolean awaited) {
     start();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!queue.offer(new Pending(write, done))) {
+    if (!queue.offer(new Pending(write, done, awaited, System.nanoTime()))) {
       done.completeExceptionally(new IllegalStateException("audit queue full"));
     }
     return done;
@@ -57,6 +78,7 @@ final class GroupCommit {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        lingerForCompany(batch);
         writeBatch.accept(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -64,6 +86,28 @@ final class GroupCommit {
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  private void lingerForCompany(List<Pending> batch) throws InterruptedException {
+    if (lingerNanos == 0) {
+      return;
+    }
+    long until = batch.get(0).queuedAt() + lingerNanos;
+    int checked = 0;
+    while (batch.size() < MAX_BATCH && !stopping) {
+      for (; checked < batch.size(); checked++) {
+        if (batch.get(checked).awaited()) {
+          return;
+        }
+      }
+      long wait = until - System.nanoTime();
+      Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      queue.drainTo(batch, MAX_BATCH - batch.size());
     }
   }
 

@@ -34,7 +34,8 @@ class AuditCallObserverTest {
     CompletionStage<Void> answerMayGo = observer.onCallFinished(forwarded(CallOutcome.OK));
 
     assertThat(answerMayGo.toCompletableFuture()).isDone();
-    assertThat(trail.settled).containsExactly("call-1");
+    assertThat(trail.settledLater).containsExactly("call-1");
+    assertThat(trail.settled).isEmpty();
     assertThat(trail.pending).hasSize(1).allMatch(stage -> !stage.isDone());
   }
 
@@ -46,6 +47,7 @@ class AuditCallObserverTest {
     CompletionStage<Void> answerMayGo = observer.onCallFinished(forwarded(CallOutcome.OK));
 
     assertThat(answerMayGo.toCompletableFuture()).isNotDone();
+    assertThat(trail.settledLater).isEmpty();
     trail.pending.get(0).complete(null);
     assertThat(answerMayGo.toCompletableFuture()).isDone();
   }
@@ -132,6 +134,7 @@ class AuditCallObserverTest {
   private static final class RecordingTrail implements AuditTrail {
     final List<CompletableFuture<Void>> pending = new ArrayList<>();
     final List<String> settled = new ArrayList<>();
+    final List<String> settledLater = new ArrayList<>();
     final Map<String, AuditEntry> intents = new HashMap<>();
 
     @Override
@@ -145,6 +148,14 @@ class AuditCallObserverTest {
     @Override
     public CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent) {
       settled.add(settlesIntent);
+      CompletableFuture<Void> stage = new CompletableFuture<>();
+      pending.add(stage);
+      return stage;
+    }
+
+    @Override
+    public CompletionStage<Void> settleLater(AuditEntry entry, String intentId) {
+      settledLater.add(intentId);
       CompletableFuture<Void> stage = new CompletableFuture<>();
       pending.add(stage);
       return stage;
@@ -206,6 +217,11 @@ class AuditCallObserverTest {
     @Override
     public Duration publishWindow() {
       return Duration.ofMillis(50);
+    }
+
+    @Override
+    public Duration settleLinger() {
+      return Duration.ofMillis(20);
     }
 
     @Override

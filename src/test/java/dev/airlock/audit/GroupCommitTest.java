@@ -2,6 +2,7 @@ package dev.airlock.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,5 +102,62 @@ class GroupCommitTest {
     assertThat(stopping.isAlive()).isFalse();
     assertThat(done).allMatch(CompletableFuture::isDone);
     assertThat(written).hasSize(50).startsWith("w0").endsWith("w49");
+  }
+
+  @Test
+  void unawaitedWritesLingerForCompanyAndShareOneBatch() throws Exception {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    GroupCommit writer = recording(Duration.ofSeconds(2), batches);
+
+    // Given writes nobody waits for, arriving one after another within the linger
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (String id : List.of("e1", "e2", "e3")) {
+      done.add(writer.enqueueUnawaited(intent(id)).toCompletableFuture());
+      Thread.sleep(20);
+    }
+
+    // Then they are committed together, once the first has waited out the linger
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    assertThat(batches).containsExactly(List.of("e1", "e2", "e3"));
+    writer.stop();
+  }
+
+  @Test
+  void aWriteSomeoneWaitsForEndsTheLingerAtOnce() throws Exception {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    GroupCommit writer = recording(Duration.ofMinutes(10), batches);
+
+    // Given an unawaited write lingering for ten minutes
+    CompletableFuture<Void> lingering =
+        writer.enqueueUnawaited(intent("later")).toCompletableFuture();
+    // When a write someone waits for arrives
+    CompletableFuture<Void> awaited = writer.enqueue(intent("now")).toCompletableFuture();
+
+    // Then both are written in the same batch, long before the linger is out
+    awaited.get(10, TimeUnit.SECONDS);
+    assertThat(lingering).isCompleted();
+    assertThat(batches).containsExactly(List.of("later", "now"));
+    writer.stop();
+  }
+
+  @Test
+  void withoutALingerAnUnawaitedWriteIsWrittenAtOnce() throws Exception {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    GroupCommit writer = recording(Duration.ZERO, batches);
+
+    writer.enqueueUnawaited(intent("alone")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(batches).containsExactly(List.of("alone"));
+    writer.stop();
+  }
+
+  private static GroupCommit recording(Duration linger, List<List<String>> batches) {
+    return new GroupCommit(
+        "test-writer",
+        linger,
+        batch -> {
+          batches.add(batch.stream().map(p -> ((AuditWrite.Intent) p.write()).id()).toList());
+          batch.forEach(p -> p.done().complete(null));
+        });
   }
 }

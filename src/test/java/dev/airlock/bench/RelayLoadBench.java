@@ -20,7 +20,8 @@ import org.HdrHistogram.Histogram;
  * time, so a stall is not hidden) and then as fast as the sessions can go.
  *
  * <p>Usage: {@code RelayLoadBench --direct URL --gateway URL [--token T] [--rate 500] [--sessions
- * 50] [--seconds 20]}; see docs/benchmarks.md.
+ * 50] [--seconds 20] [--warmup 20] [--rounds 1] [--trace FILE] [--cpu-of PID,...]}; see
+ * docs/benchmarks.md.
  */
 public final class RelayLoadBench {
 
@@ -56,6 +57,8 @@ public final class RelayLoadBench {
     int roundCount = Integer.parseInt(arg(args, "--rounds", "1"));
     String trace = arg(args, "--trace", null);
     tracePath = trace == null ? null : java.nio.file.Path.of(trace);
+    String cpuOf = arg(args, "--cpu-of", null);
+    cpu = cpuOf == null ? null : ProcessCpu.parse(cpuOf);
     Vertx vertx = Vertx.vertx();
     try {
       List<Result> results = new ArrayList<>();
@@ -80,6 +83,11 @@ public final class RelayLoadBench {
       results.forEach(r -> System.out.println(r.row()));
       System.out.println();
       rounds.summary("", rate).forEach(System.out::println);
+      if (cpu != null) {
+        System.out.println();
+        System.out.println("CPU of processes " + cpuOf + " and their children, per call:");
+        CPU_LINES.forEach(System.out::println);
+      }
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -89,6 +97,12 @@ public final class RelayLoadBench {
   // calls up with what else happened then (a GC log with wall-clock time, a scheduled job).
   private static java.nio.file.Path tracePath;
   private static final StringBuilder TRACE = new StringBuilder();
+
+  // With --cpu-of PIDS: the CPU those processes used per call in each fixed-rate run (Airlock's
+  // own cost per call is the difference between its runs and the direct ones, whose upstream may
+  // live in the same process).
+  private static ProcessCpu cpu;
+  private static final List<String> CPU_LINES = new ArrayList<>();
 
   /** Sessions each initialized once; calls spread round-robin, sent on schedule. */
   static Result fixedRate(
@@ -115,6 +129,7 @@ public final class RelayLoadBench {
     CountDownLatch done = new CountDownLatch((int) total);
     long intervalNanos = 1_000_000_000L / rate;
     io.vertx.core.Context context = vertx.getOrCreateContext();
+    double cpuBefore = cpu == null ? 0 : cpu.micros();
     long start = System.nanoTime();
     Thread scheduler =
         new Thread(
@@ -160,6 +175,11 @@ public final class RelayLoadBench {
       throw new IllegalStateException(name + ": calls did not finish in time");
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    if (cpu != null) {
+      CPU_LINES.add(
+          String.format(
+              Locale.ROOT, "- %s: %.0f µs", name, (cpu.micros() - cpuBefore) / Math.max(1, total)));
+    }
     if (tracePath != null) {
       // Runs follow one another, and every call of this one has counted down: no append races.
       java.nio.file.Files.writeString(tracePath, TRACE);

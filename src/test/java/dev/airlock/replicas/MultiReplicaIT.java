@@ -124,6 +124,8 @@ class MultiReplicaIT {
     try {
       McpTestClient client = new McpTestClient(a.baseUrl() + "/mcp/healthomics", null).initialize();
       JsonNode pending = client.callTool("RetryTool", "{\"kafka\":\"down\"}");
+      JsonNode allowed = client.callTool("ListAHORuns", "{\"maxResults\":2}");
+      assertThat(allowed.path("result").path("isError").asBoolean(false)).isFalse();
       String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
       assertThat(id).isNotBlank();
 
@@ -137,6 +139,10 @@ class MultiReplicaIT {
       assertThat(McpTestClient.text(first)).doesNotContain("pending");
       JsonNode second = client.callTool("RetryTool", "{\"kafka\":\"down\"}");
       assertThat(McpTestClient.text(second)).contains("pending");
+      // and the audit events committed while the broker was away reach the airlock.audit topic
+      assertThat(auditTopicDecisionsOfSession(client.session(), 4))
+          .hasSizeGreaterThanOrEqualTo(4)
+          .contains("allow", "park");
     } finally {
       infrastructure.kafka().start();
     }
@@ -165,6 +171,33 @@ class MultiReplicaIT {
             () ->
                 assertThat(callOutcomesOfSession(client.session()))
                     .containsExactlyInAnyOrder("ok", "ok", "gateway_error"));
+  }
+
+  /** The decisions of a session's events on the airlock.audit topic, once it has that many. */
+  private java.util.List<String> auditTopicDecisionsOfSession(String session, int atLeast)
+      throws Exception {
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", infrastructure.kafka().bootstrapServers());
+    props.put("group.id", "audit-outage-" + java.util.UUID.randomUUID());
+    props.put("auto.offset.reset", "earliest");
+    java.util.List<String> decisions = new java.util.ArrayList<>();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            props,
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new org.apache.kafka.common.serialization.StringDeserializer())) {
+      consumer.subscribe(java.util.List.of("airlock.audit"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (decisions.size() < atLeast && System.nanoTime() < deadline) {
+        for (var record : consumer.poll(Duration.ofMillis(500))) {
+          JsonNode event = JSON.readTree(record.value());
+          if (session.equals(event.path("session_id").asText())) {
+            decisions.add(event.path("decision").asText());
+          }
+        }
+      }
+    }
+    return decisions;
   }
 
   private java.util.List<String> callOutcomesOfSession(String session) throws Exception {
