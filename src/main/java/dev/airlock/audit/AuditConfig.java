@@ -24,7 +24,7 @@ public interface AuditConfig {
   Duration publishInterval();
 
   /** How soon after a batch of call events commits it is published, with what commits meanwhile. */
-  @WithDefault("50ms")
+  @WithDefault("200ms")
   Duration publishWindow();
 
   /**

@@ -37,6 +37,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setCleanDataDirectory(false)
               .setOverrideWorkingDirectory(dataDir.resolveSibling("postgres-bin").toFile())
               .setServerConfig("listen_addresses", "127.0.0.1")
+              // zonky starts PostgreSQL as a throwaway test database: no fsync (-F), no synchronous
+              // commit. Airlock's promises (an intent durable before its call is forwarded) are a
+              // real server's, so this one commits as production's does, and benchmarks pay for it.
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
               .setServerConfig("max_connections", "200");
       if (requestedPort != 0) {
         builder.setPort(requestedPort);

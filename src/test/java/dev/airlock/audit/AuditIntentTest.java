@@ -49,6 +49,21 @@ class AuditIntentTest {
   @Inject Vertx vertx;
   @Inject MeterRegistry registry;
 
+  @Test
+  void theDatabaseCommitsDurablyAsProductionDoes() throws Exception {
+    // An intent is "durable" only if the commit reached the disk: the embedded server must not
+    // run with zonky's throwaway-database settings.
+    try (Connection c = dataSource.getConnection();
+        java.sql.ResultSet r =
+            c.createStatement()
+                .executeQuery(
+                    "select current_setting('fsync'), current_setting('synchronous_commit')")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("on");
+      assertThat(r.getString(2)).isEqualTo("on");
+    }
+  }
+
   @TestHTTPResource("/mcp/audit-scripted")
   URL gateway;
 
