@@ -26,9 +26,17 @@ final class ProcessCpu {
     this.roots = List.copyOf(roots);
   }
 
-  /** {@code --cpu-of 123,456}: those processes and what they started (PostgreSQL's backends). */
+  /**
+   * {@code --cpu-of 123,456}: those processes and what they started (PostgreSQL's backends). Empty
+   * entries are skipped, so a {@code pgrep} that found nothing leaves the others measured.
+   */
   static ProcessCpu parse(String pids) {
-    return new ProcessCpu(Stream.of(pids.split(",")).map(String::trim).map(Long::valueOf).toList());
+    return new ProcessCpu(
+        Stream.of(pids.split(","))
+            .map(String::trim)
+            .filter(pid -> !pid.isEmpty())
+            .map(Long::valueOf)
+            .toList());
   }
 
   /** Microseconds of CPU used so far by the roots, their live descendants and reaped children. */

@@ -167,6 +167,7 @@ class DocsCommandsIT {
             .replace("--seconds 15", "--seconds 2")
             .replace("--seconds 10", "--seconds 1")
             .replace("--samples 200", "--samples 10")
+            .replace("--warmup 120", "--warmup 2")
             .replace("--warmup 20", "--warmup 2")
             .replace("--parked 10000", "--parked 300")
             .replace("--sessions 100", "--sessions 10")
