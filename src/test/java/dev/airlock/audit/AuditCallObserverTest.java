@@ -148,14 +148,16 @@ class AuditCallObserverTest {
     @Override
     public CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent) {
       settled.add(settlesIntent);
-      CompletableFuture<Void> stage = new CompletableFuture<>();
-      pending.add(stage);
-      return stage;
+      return uncommitted();
     }
 
     @Override
     public CompletionStage<Void> settleLater(AuditEntry entry, String intentId) {
       settledLater.add(intentId);
+      return uncommitted();
+    }
+
+    private CompletionStage<Void> uncommitted() {
       CompletableFuture<Void> stage = new CompletableFuture<>();
       pending.add(stage);
       return stage;
