@@ -34,10 +34,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * never loses.
  *
  * <p>A commit of call events asks for a run within {@code airlock.audit.publish-window}, so under
- * load the trail goes out in small batches many times a second; the scheduled run catches up on the
- * rest (other replicas' events, decisions, a backlog after an outage). Quarkus's scheduler checks
- * its triggers once a second, so no scheduled job runs more often than that: publishing only from
- * it sent a second's events in one burst, and the relay's p99 paid for the burst.
+ * load the trail goes out in batches a few times a second; the scheduled run catches up on the rest
+ * (other replicas' events, decisions, a backlog after an outage). Quarkus's scheduler checks its
+ * triggers once a second, so no scheduled job runs more often than that: publishing only from it
+ * sent a second's events in one burst, and the relay's p99 paid for the burst.
  */
 @ApplicationScoped
 public class AuditPublisher {
