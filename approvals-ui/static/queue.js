@@ -40,22 +40,43 @@
   // login redirects to.
   const signedIn = !document.querySelector('form[action="/j_security_check"]');
   const source = signedIn ? new EventSource('/queue/events') : {};
+  function showDecidedElsewhere(status, decidedBy, via) {
+    if (detail.dataset.status !== 'PENDING') return;
+    const note = document.getElementById('decided-elsewhere');
+    note.textContent = `Decided by ${decidedBy} via ${via}: ${status.toLowerCase()}.`;
+    note.classList.remove('hidden');
+    detail.dataset.status = status;
+    detail.querySelector('.status').textContent = status.toLowerCase();
+    detail.querySelectorAll('.decide').forEach((el) => el.remove());
+  }
+
+  // A pending request's page was rendered before the stream opened: a decision taken in between
+  // would leave its buttons up, so the page is read again whenever the stream opens.
+  async function refreshDetail() {
+    if (!detail || detail.dataset.status !== 'PENDING') return;
+    const response = await fetch(location.pathname, { credentials: 'same-origin' });
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const now = page.querySelector(`[data-approval="${detail.dataset.approval}"]`);
+    if (now && now.dataset.status !== 'PENDING') {
+      showDecidedElsewhere(now.dataset.status, now.dataset.decidedBy, now.dataset.decidedVia);
+    }
+  }
+
   // The list was rendered before the stream opened (and a reconnect leaves a gap too): a request
   // parked in between would never show up live, so the list is read again whenever it opens.
-  source.onopen = () => refreshRows();
+  source.onopen = () => {
+    refreshRows();
+    refreshDetail();
+  };
   source.onmessage = (message) => {
     const event = JSON.parse(message.data);
     if (table) {
       refreshRows();
       if (live) live.textContent = `Updated: request ${event.id.slice(0, 8)} is ${event.status.toLowerCase()}.`;
     }
-    if (detail && detail.dataset.approval === event.id && event.kind === 'decided' && detail.dataset.status === 'PENDING') {
-      const note = document.getElementById('decided-elsewhere');
-      note.textContent = `Decided by ${event.decidedBy} via ${event.via}: ${event.status.toLowerCase()}.`;
-      note.classList.remove('hidden');
-      detail.dataset.status = event.status;
-      detail.querySelector('.status').textContent = event.status.toLowerCase();
-      detail.querySelectorAll('.decide').forEach((el) => el.remove());
+    if (detail && detail.dataset.approval === event.id && event.kind === 'decided') {
+      showDecidedElsewhere(event.status, event.decidedBy, event.via);
     }
   };
 

@@ -40,6 +40,15 @@ function mcpSession() {
   };
 }
 
+// A decision through the REST API as the admin: the channel nobody's page is on.
+function decideThroughApi(id, decision, reason) {
+  return fetch(`${base}/api/approvals/${id}/decision`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
+    body: JSON.stringify({ decision, reason }),
+  });
+}
+
 async function signIn(browser, user) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -99,11 +108,7 @@ try {
   await listPage.goto(`${base}/queue`);
   await listPage.locator(`#rows tr[data-id="${thirdId}"]`).waitFor();
   await page.goto(`${base}/queue/${thirdId}`);
-  const decision = await fetch(`${base}/api/approvals/${thirdId}/decision`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
-    body: JSON.stringify({ decision: 'deny', reason: 'decided through the API' }),
-  });
+  const decision = await decideThroughApi(thirdId, 'deny', 'decided through the API');
   if (decision.status !== 200) throw new Error(`API decision answered ${decision.status}`);
   await page.locator('#decided-elsewhere:not(.hidden)').waitFor({ timeout: 10_000 });
   const note = await page.textContent('#decided-elsewhere');
@@ -111,6 +116,26 @@ try {
   await listPage.locator(`#rows tr[data-id="${thirdId}"]`).waitFor({ state: 'detached', timeout: 10_000 });
   await elsewhere;
   step('decided-elsewhere-live', note);
+
+  // 3b. Decided after the detail page was rendered but before its event stream opened (the stream's
+  //     request is held until the decision has reached the other page's stream): the page still
+  //     says so, from reading itself again when its stream opens.
+  const raced = agent.call('CancelAHORunBatch', { runIds: ['run-0007'] });
+  await page.goto(`${base}/queue`);
+  const racedId = await openRow(page);
+  await listPage.locator(`#rows tr[data-id="${racedId}"]`).waitFor();
+  await page.route('**/queue/events', async (route) => {
+    const answered = await decideThroughApi(racedId, 'deny', 'decided before the stream opened');
+    await listPage.locator(`#rows tr[data-id="${racedId}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+    if (answered.status !== 200) await route.abort();
+    else await route.continue();
+  }, { times: 1 });
+  await page.goto(`${base}/queue/${racedId}`);
+  await page.locator('#decided-elsewhere:not(.hidden)').waitFor({ timeout: 10_000 });
+  const racedNote = await page.textContent('#decided-elsewhere');
+  if (!racedNote.includes('denied') || (await page.locator('#approve-form').count()) !== 0) throw new Error(`page says ${racedNote}`);
+  await raced;
+  step('decided-before-stream-opened', racedNote);
   await page.goto(`${base}/queue/history`);
   const outcome = await page.textContent(`tr[data-id="${thirdId}"] .outcome`);
   if (outcome.trim() !== 'denied') throw new Error(`history shows ${outcome}`);
@@ -125,9 +150,7 @@ try {
   const forged = await viewer.request.post(`${base}/queue/${fourthId}/decision`, { form: { decision: 'approve', csrf: 'forged' } });
   if (forged.status() !== 403) throw new Error(`forged post answered ${forged.status()}`);
   step('viewer-refused', String(forged.status()));
-  const cleanup = await fetch(`${base}/api/approvals/${fourthId}/decision`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
-    body: JSON.stringify({ decision: 'deny', reason: 'test cleanup' }) });
+  const cleanup = await decideThroughApi(fourthId, 'deny', 'test cleanup');
   await cleanup.text();
   await pending;
   step('done');

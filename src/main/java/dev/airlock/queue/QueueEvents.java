@@ -1,34 +1,40 @@
 package dev.airlock.queue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.approval.ApprovalEvent;
+import dev.airlock.approval.ApprovalView;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Locale;
 
 /** Re-broadcasts approval changes (from any replica, via Kafka) to the open queue pages. */
 @ApplicationScoped
 public class QueueEvents {
 
+  /** What an open queue page is told of a change (docs/queue.md): enough to update itself. */
+  record Change(String kind, String id, String status, String decidedBy, String via) {
+
+    static Change of(ApprovalEvent event) {
+      ApprovalView view = event.view();
+      return new Change(
+          event.kind().name().toLowerCase(Locale.ROOT),
+          view.id(),
+          view.status().name(),
+          view.decidedBy(),
+          view.decidedVia() == null ? null : view.decidedVia().name());
+    }
+  }
+
   private final BroadcastProcessor<String> broadcast = BroadcastProcessor.create();
 
-  void on(@Observes ApprovalEvent event) {
-    broadcast.onNext(
-        "{\"kind\":\""
-            + event.kind().name().toLowerCase(java.util.Locale.ROOT)
-            + "\",\"id\":\""
-            + event.view().id()
-            + "\",\"status\":\""
-            + event.view().status().name()
-            + "\",\"decidedBy\":"
-            + (event.view().decidedBy() == null
-                ? "null"
-                : "\"" + event.view().decidedBy().replace("\"", "") + "\"")
-            + ",\"via\":"
-            + (event.view().decidedVia() == null
-                ? "null"
-                : "\"" + event.view().decidedVia().name() + "\"")
-            + "}");
+  @Inject ObjectMapper json;
+
+  void on(@Observes ApprovalEvent event) throws JsonProcessingException {
+    broadcast.onNext(json.writeValueAsString(Change.of(event)));
   }
 
   Multi<String> stream() {

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reviewer queue in real headless Chromium (Debian's, driven by playwright-core): a real
- * client's call appears live, is approved with a shortcut, denied with a reason, decided elsewhere,
- * and refused to a user without the reviewer role. Screenshots land in docs/images/.
+ * client's call appears live, is approved with a shortcut, denied with a reason, decided elsewhere
+ * (also before the page's event stream opened), and refused to a user without the reviewer role.
+ * Screenshots land in target/screenshots/, or where {@code -Dairlock.screenshots=DIR} says ({@code
+ * docs/images} refreshes the documentation's), so a test run never rewrites tracked files.
  */
 @QuarkusTest
 class QueueBrowserTest {
@@ -36,7 +38,8 @@ class QueueBrowserTest {
     assertThat(Path.of("/usr/bin/chromium"))
         .as("Debian chromium is installed (.ci/run installs it)")
         .exists();
-    Path shots = Path.of("docs/images").toAbsolutePath();
+    Path shots =
+        Path.of(System.getProperty("airlock.screenshots", "target/screenshots")).toAbsolutePath();
     Files.createDirectories(shots);
 
     // When
@@ -55,6 +58,7 @@ class QueueBrowserTest {
         .contains("\"step\":\"approved-with-shortcut\"")
         .contains("\"step\":\"denied-with-reason\"")
         .contains("\"step\":\"decided-elsewhere-live\"")
+        .contains("\"step\":\"decided-before-stream-opened\"")
         .contains("\"step\":\"history-shows-outcome\"")
         .contains("\"step\":\"viewer-refused\"")
         .contains("\"step\":\"done\"");
