@@ -43,7 +43,9 @@
   function showDecidedElsewhere(status, decidedBy, via) {
     if (detail.dataset.status !== 'PENDING') return;
     const note = document.getElementById('decided-elsewhere');
-    note.textContent = `Decided by ${decidedBy} via ${via}: ${status.toLowerCase()}.`;
+    note.textContent = decidedBy
+      ? `Decided by ${decidedBy} via ${via}: ${status.toLowerCase()}.`
+      : `This request is now ${status.toLowerCase()}.`;
     note.classList.remove('hidden');
     detail.dataset.status = status;
     detail.querySelector('.status').textContent = status.toLowerCase();
