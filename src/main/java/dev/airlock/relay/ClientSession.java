@@ -367,9 +367,6 @@ final class ClientSession implements UpstreamListener {
   }
 
   /**
-   * For guards that own a call's answer (tasks): sends it upstream outside the client's request.
-   */
-  /**
    * A call Airlock sends on its own (a task's released call), observed like any forwarded call: its
    * intent is durable before it goes, its outcome recorded when it returns.
    */
