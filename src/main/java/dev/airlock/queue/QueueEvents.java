@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /** Re-broadcasts approval changes (from any replica, via Kafka) to the open queue pages. */
 @ApplicationScoped
@@ -29,12 +30,19 @@ public class QueueEvents {
     }
   }
 
+  private static final Logger LOG = Logger.getLogger(QueueEvents.class);
+
   private final BroadcastProcessor<String> broadcast = BroadcastProcessor.create();
 
   @Inject ObjectMapper json;
 
-  void on(@Observes ApprovalEvent event) throws JsonProcessingException {
-    broadcast.onNext(json.writeValueAsString(Change.of(event)));
+  // Fired by the approvals' Kafka consumer: a live view must never fail it.
+  void on(@Observes ApprovalEvent event) {
+    try {
+      broadcast.onNext(json.writeValueAsString(Change.of(event)));
+    } catch (JsonProcessingException e) {
+      LOG.warnf("Queue pages not told of approval %s: %s", event.view().id(), e.getMessage());
+    }
   }
 
   Multi<String> stream() {

@@ -92,6 +92,7 @@ class AuditIntentTest {
     // Given: a call the upstream never answers (the relay's 3 s timeout ends it)
     String marker = UUID.randomUUID().toString();
     long intentWaitsBefore = intentWaits();
+    long settleWaitsBefore = waits("settle");
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
     CompletableFuture<JsonNode> answer =
         CompletableFuture.supplyAsync(
@@ -124,12 +125,18 @@ class AuditIntentTest {
             () -> {
               assertThat(outcomesOfSession(client.session())).containsExactly("upstream_error");
               assertThat(intentsMentioning(marker)).isEmpty();
+              // and the metric counts it as an event nobody waited for
+              assertThat(waits("settle")).isGreaterThan(settleWaitsBefore);
             });
   }
 
   /** Intents made durable so far, as the metric operators watch counts them. */
   private long intentWaits() {
-    var timer = registry.find("airlock_audit_write_wait").tag("write", "intent").timer();
+    return waits("intent");
+  }
+
+  private long waits(String write) {
+    var timer = registry.find("airlock_audit_write_wait").tag("write", write).timer();
     return timer == null ? 0 : timer.count();
   }
 
