@@ -12,6 +12,7 @@ import dev.airlock.guard.Verdict;
 import dev.airlock.policy.ApprovalRule;
 import dev.airlock.policy.Decision;
 import dev.airlock.relay.ToolCatalog;
+import dev.airlock.tracing.CallTracer;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -38,7 +39,7 @@ public class ApprovalGuard implements Guard {
   @Inject ToolCatalog catalog;
   @Inject ApprovalTasks tasks;
   @Inject Vertx vertx;
-  @Inject io.opentelemetry.api.trace.Tracer tracer;
+  @Inject @CallTracer io.opentelemetry.api.trace.Tracer tracer;
 
   @Override
   public String name() {

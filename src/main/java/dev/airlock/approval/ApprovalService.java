@@ -17,6 +17,7 @@ import dev.airlock.logging.DecisionLog;
 import dev.airlock.policy.ApprovalRule;
 import dev.airlock.policy.CanonicalJson;
 import dev.airlock.policy.Decision;
+import dev.airlock.tracing.CallTracer;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -48,7 +49,7 @@ public class ApprovalService implements Approvals {
   @Inject ObjectMapper json;
   @Inject Instance<AuditTrail> audit;
   @Inject jakarta.enterprise.event.Event<OutboxWritten> outboxWritten;
-  @Inject io.opentelemetry.api.trace.Tracer tracer;
+  @Inject @CallTracer io.opentelemetry.api.trace.Tracer tracer;
 
   /**
    * Fired inside the transaction that wrote an outbox row; observed after it commits.

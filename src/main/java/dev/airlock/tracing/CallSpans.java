@@ -24,7 +24,7 @@ public class CallSpans implements CallObserver {
   /** The span of the call's trip upstream. */
   record Upstream(Span span) {}
 
-  @Inject Tracer tracer;
+  @Inject @CallTracer Tracer tracer;
 
   @Override
   public CompletionStage<Void> beforeForward(CallRecord ifLost) {

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 @ApplicationScoped
 public class TracingGuard implements Guard {
 
-  @Inject Tracer tracer;
+  @Inject @CallTracer Tracer tracer;
 
   @Override
   public String name() {
