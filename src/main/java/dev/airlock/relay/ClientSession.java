@@ -581,7 +581,8 @@ final class ClientSession implements UpstreamListener {
         return;
       }
       byClientId.remove(JsonRpc.idKey(inFlight.clientId), inFlight);
-      ObjectNode response = message.deepCopy();
+      // The message was parsed for this stream alone (UpstreamStream's contract): no copy.
+      ObjectNode response = message;
       response.set("id", inFlight.clientId);
       String method = inFlight.method();
       if ("initialize".equals(method)) {

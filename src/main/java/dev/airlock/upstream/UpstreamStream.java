@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public interface UpstreamStream {
 
+  /** One message, parsed for this stream alone: the receiver may keep and change it. */
   void onMessage(ObjectNode message);
 
   /** The upstream answers this request with an SSE stream (the relay mirrors that). */

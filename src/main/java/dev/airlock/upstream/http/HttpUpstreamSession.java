@@ -352,8 +352,9 @@ final class HttpUpstreamSession implements UpstreamSession {
       if (done.get()) {
         return;
       }
-      stream.onMessage(message);
+      // Read before delivery: the receiver owns the message from then on and may change its id.
       boolean isFinal = id != null && dev.airlock.jsonrpc.JsonRpc.isResponseTo(message, id);
+      stream.onMessage(message);
       if (isFinal) {
         end();
       }
