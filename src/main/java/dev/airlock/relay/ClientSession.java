@@ -576,13 +576,12 @@ final class ClientSession implements UpstreamListener {
       inFlight.finishRecorded(relay, CallOutcome.UPSTREAM_ERROR, error.getMessage(), failure);
     }
 
-    private void answer(ObjectNode message) {
+    /** The upstream's response, which this stream owns (UpstreamStream): rewritten in place. */
+    private void answer(ObjectNode response) {
       if (!answered.compareAndSet(false, true)) {
         return;
       }
       byClientId.remove(JsonRpc.idKey(inFlight.clientId), inFlight);
-      // The message was parsed for this stream alone (UpstreamStream's contract): no copy.
-      ObjectNode response = message;
       response.set("id", inFlight.clientId);
       String method = inFlight.method();
       if ("initialize".equals(method)) {
