@@ -38,12 +38,14 @@ public class AuditCallObserver implements CallObserver {
    * A forwarded call already has a durable intent, so by default the agent need not wait for its
    * event: the event settles the intent in the next group commit, and should Airlock stop first,
    * the intent becomes the event (outcome {@code unknown}). Any other call (a guard answered it, or
-   * intents are off) is answered once its event is durable.
+   * intents are off) is answered once its event is durable. Every call's event carries the call's
+   * id.
    */
   @Override
   public CompletionStage<Void> onCallFinished(CallRecord record) {
     if (record.forwarded() == null) {
-      return trail.appendAsync(entry(record), null);
+      return trail.appendAsync(
+          entry(record), record.context().get(CallId.class).map(CallId::value).orElse(null));
     }
     if (config.intentBeforeForward() && !config.outcomeBeforeAnswer()) {
       trail.settleLater(entry(record), callId(record));

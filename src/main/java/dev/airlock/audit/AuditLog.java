@@ -15,19 +15,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * The hash-chained audit trail in PostgreSQL. Decisions append synchronously inside their own
  * transaction. Calls go through two group-commit writers: one for intents, written before a call is
- * forwarded, and one for events, which extend the chain and settle their intents. The intent is on
- * the agent's path, so it never queues behind a chain append (the chain's lock, the last hash, the
- * inserts). When the database cannot take a batch, the batch goes to the local {@link AuditSpool}
- * and is replayed later (see docs/audit.md).
+ * forwarded, and one for events, which extend the chain under the call's id (an intent whose id is
+ * in the chain is settled; {@link AuditIntentRecovery} deletes it later, off every call's path).
+ * The intent is on the agent's path, so it never queues behind a chain append (the chain's lock,
+ * the last hash, the inserts). When the database cannot take a batch, the batch goes to the local
+ * {@link AuditSpool} and is replayed later (see docs/audit.md).
  */
 @ApplicationScoped
 public class AuditLog implements AuditTrail {
@@ -40,12 +41,11 @@ public class AuditLog implements AuditTrail {
   private final ChainAppend chain;
   // Told after each batch of call events commits, so the trail's export follows it closely.
   private final Runnable eventsCommitted;
+  // Told the ids of the calls whose events a batch committed: their intents are settled.
+  private final Consumer<List<String>> intentsSettled;
   private final GroupCommit intents =
       new GroupCommit("audit-intent-writer", batch -> writeBatch(batch, this::storeIntents));
   private final GroupCommit events;
-  // Intents that went to the spool: their events must follow them there, or a replayed intent
-  // would outlive its settled event and be reported as lost.
-  private final Set<String> spooledIntents = ConcurrentHashMap.newKeySet();
   private volatile boolean databaseDown;
   // How long a write waits to be durable, queueing included: the intent's wait is on every
   // forwarded call's path, so operators see a slow database here first.
@@ -62,18 +62,29 @@ public class AuditLog implements AuditTrail {
       AuditSpool spool,
       MeterRegistry metrics,
       AuditPublisher publisher,
+      AuditIntentRecovery intentRecovery,
       AuditConfig config) {
-    this(dataSource, json, spool, metrics, publisher::committed, config.settleLinger());
+    this(
+        dataSource,
+        json,
+        spool,
+        metrics,
+        publisher::committed,
+        intentRecovery::settled,
+        config.settleLinger());
   }
 
-  /** An audit trail whose commits nobody publishes (benchmarks of the write path). */
+  /**
+   * An audit trail whose commits nobody publishes and whose settled intents stay in their table
+   * (benchmarks of the write path).
+   */
   public AuditLog(
       AgroalDataSource dataSource,
       ObjectMapper json,
       AuditSpool spool,
       MeterRegistry metrics,
       Duration settleLinger) {
-    this(dataSource, json, spool, metrics, () -> {}, settleLinger);
+    this(dataSource, json, spool, metrics, () -> {}, ids -> {}, settleLinger);
   }
 
   private AuditLog(
@@ -82,12 +93,14 @@ public class AuditLog implements AuditTrail {
       AuditSpool spool,
       MeterRegistry metrics,
       Runnable eventsCommitted,
+      Consumer<List<String>> intentsSettled,
       Duration settleLinger) {
     this.dataSource = dataSource;
     this.events =
         new GroupCommit(
             "audit-writer", settleLinger, batch -> writeBatch(batch, this::storeEvents));
     this.eventsCommitted = eventsCommitted;
+    this.intentsSettled = intentsSettled;
     this.spool = spool;
     this.metrics = metrics;
     this.chain = new ChainAppend(json);
@@ -125,13 +138,13 @@ public class AuditLog implements AuditTrail {
   }
 
   @Override
-  public CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent) {
-    return timed(events.enqueue(new AuditWrite.Event(entry, settlesIntent)), eventWait);
+  public CompletionStage<Void> appendAsync(AuditEntry entry, String callId) {
+    return timed(events.enqueue(new AuditWrite.Event(entry, callId)), eventWait);
   }
 
   @Override
-  public CompletionStage<Void> settleLater(AuditEntry entry, String intentId) {
-    return timed(events.enqueueUnawaited(new AuditWrite.Event(entry, intentId)), settleWait);
+  public CompletionStage<Void> settleLater(AuditEntry entry, String callId) {
+    return timed(events.enqueueUnawaited(new AuditWrite.Event(entry, callId)), settleWait);
   }
 
   @Override
@@ -140,54 +153,32 @@ public class AuditLog implements AuditTrail {
         intents.enqueue(new AuditWrite.Intent(intentId, Instant.now(), ifLost)), intentWait);
   }
 
-  // Both writers run this; an event whose intent went to the spool follows it there, and the
-  // intent's writer records that before the call is forwarded, so before its event exists.
+  // Both writers run this. An intent and its event may land in different places (one in the
+  // spool, one in the database): an intent is settled by its event wherever each was kept.
   private void writeBatch(List<GroupCommit.Pending> batch, DatabaseWrite toTheDatabase) {
-    List<AuditWrite> toDatabase = new ArrayList<>(batch.size());
-    List<AuditWrite> toSpool = new ArrayList<>();
-    for (GroupCommit.Pending pending : batch) {
-      if (pending.write() instanceof AuditWrite.Event event
-          && event.settles() != null
-          && spooledIntents.remove(event.settles())) {
-        toSpool.add(event);
-      } else {
-        toDatabase.add(pending.write());
+    List<AuditWrite> writes = new ArrayList<>(batch.size());
+    batch.forEach(pending -> writes.add(pending.write()));
+    try {
+      toTheDatabase.store(writes);
+      if (databaseDown) {
+        databaseDown = false;
+        LOG.info("Audit trail: the database takes writes again");
       }
-    }
-    if (!toDatabase.isEmpty()) {
-      try {
-        toTheDatabase.store(toDatabase);
-        if (databaseDown) {
-          databaseDown = false;
-          LOG.info("Audit trail: the database takes writes again");
-        }
-      } catch (SQLException | RuntimeException e) {
-        if (!databaseDown) {
-          databaseDown = true;
-          LOG.errorf(
-              "Audit trail: the database refused a batch (%s); events go to the local spool until"
-                  + " it is back",
-              e.getMessage());
-        }
-        toSpool.addAll(toDatabase);
+    } catch (SQLException | RuntimeException e) {
+      if (!databaseDown) {
+        databaseDown = true;
+        LOG.errorf(
+            "Audit trail: the database refused a batch (%s); events go to the local spool until"
+                + " it is back",
+            e.getMessage());
       }
-    }
-    if (!toSpool.isEmpty()) {
       try {
-        spool.keep(toSpool);
-        metrics.counter("airlock_audit_spooled_writes").increment(toSpool.size());
-        toSpool.stream()
-            .filter(AuditWrite.Intent.class::isInstance)
-            .forEach(w -> spooledIntents.add(((AuditWrite.Intent) w).id()));
-      } catch (RuntimeException e) {
-        LOG.errorf("Audit trail: %d events could not be written anywhere: %s", toSpool.size(), e);
-        for (GroupCommit.Pending pending : batch) {
-          if (toSpool.contains(pending.write())) {
-            pending.done().completeExceptionally(e);
-          } else {
-            pending.done().complete(null);
-          }
-        }
+        spool.keep(writes);
+        metrics.counter("airlock_audit_spooled_writes").increment(writes.size());
+      } catch (RuntimeException spoolFailed) {
+        LOG.errorf(
+            "Audit trail: %d events could not be written anywhere: %s", writes.size(), spoolFailed);
+        batch.forEach(p -> p.done().completeExceptionally(spoolFailed));
         return;
       }
     }
@@ -207,7 +198,7 @@ public class AuditLog implements AuditTrail {
     }
   }
 
-  /** The event writer's batches: chain appends and the intents they settle, one transaction. */
+  /** The event writer's batches: chain appends, one transaction. */
   private void storeEvents(List<AuditWrite> writes) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
@@ -215,6 +206,11 @@ public class AuditLog implements AuditTrail {
         AuditWrite.store(connection, writes, chain);
         connection.commit();
         eventsCommitted.run();
+        intentsSettled.accept(
+            writes.stream()
+                .map(write -> ((AuditWrite.Event) write).id())
+                .filter(Objects::nonNull)
+                .toList());
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;

@@ -18,12 +18,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -40,7 +42,10 @@ public class AuditSpool {
   private static final Logger LOG = Logger.getLogger(AuditSpool.class);
   private static final String SUFFIX = ".jsonl";
 
-  /** One spooled write as a line of JSON. */
+  /**
+   * One spooled write as a line of JSON. Files written before events carried their call's id name
+   * it {@code settles} instead of {@code id}.
+   */
   record Line(String type, String id, Instant recordedAt, String settles, AuditEntry entry) {
 
     static Line of(AuditWrite write) {
@@ -48,13 +53,13 @@ public class AuditSpool {
         return new Line("intent", intent.id(), intent.recordedAt(), null, intent.ifLost());
       }
       AuditWrite.Event event = (AuditWrite.Event) write;
-      return new Line("event", null, null, event.settles(), event.entry());
+      return new Line("event", event.id(), null, null, event.entry());
     }
 
     AuditWrite toWrite() {
       return type.equals("intent")
           ? new AuditWrite.Intent(id, recordedAt, entry)
-          : new AuditWrite.Event(entry, settles);
+          : new AuditWrite.Event(entry, id != null ? id : settles);
     }
   }
 
@@ -144,13 +149,28 @@ public class AuditSpool {
       try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir, "audit-*" + SUFFIX)) {
         listing.forEach(files::add);
       }
+      // Oldest first, so the chain gets the writes in the order they were kept; and one file the
+      // database refuses must not hold back the others.
+      files.sort(Comparator.comparing(AuditSpool::lastModified).thenComparing(Path::toString));
       for (Path file : files) {
-        replayed += replayFile(file);
+        try {
+          replayed += replayFile(file);
+        } catch (IOException | SQLException | RuntimeException e) {
+          LOG.debugf("Audit spool file %s not replayed yet: %s", file, e.getMessage());
+        }
       }
-    } catch (IOException | SQLException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.debugf("Audit spool not replayed yet: %s", e.getMessage());
     }
     return replayed;
+  }
+
+  private static FileTime lastModified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
   }
 
   private boolean databaseAnswers() {
@@ -191,7 +211,8 @@ public class AuditSpool {
           if (alreadyReplayed(connection, name)) {
             connection.rollback();
           } else {
-            AuditWrite.store(connection, writes, new ChainAppend(json));
+            AuditWrite.store(
+                connection, AuditWrite.notYetStored(connection, writes), new ChainAppend(json));
             try (PreparedStatement mark =
                 connection.prepareStatement(
                     "insert into audit_spool_replayed (file, replayed_at) values (?, now())")) {

@@ -16,19 +16,23 @@ public interface AuditTrail {
    */
   java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry);
 
-  /** As {@link #appendAsync(AuditEntry)}, and settles the call's intent in the same commit. */
-  java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry, String settlesIntent);
+  /**
+   * As {@link #appendAsync(AuditEntry)} for a call's event, stored under the call's id: at most
+   * once, and it settles the call's intent, which has the same id.
+   */
+  java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry, String callId);
 
   /**
    * As {@link #appendAsync(AuditEntry, String)} for an event nobody waits for (its durable intent
    * already answers for the call): it may wait up to {@code airlock.audit.settle-linger} for other
    * events to share its commit.
    */
-  java.util.concurrent.CompletionStage<Void> settleLater(AuditEntry entry, String intentId);
+  java.util.concurrent.CompletionStage<Void> settleLater(AuditEntry entry, String callId);
 
   /**
-   * Records, before a call is forwarded, that it is about to be: if Airlock stops before the call's
-   * own event settles the intent, {@code ifLost} is appended in its place. Completes once durable.
+   * Records, before a call is forwarded, that it is about to be: if Airlock stops before an event
+   * with the call's id is in the chain, {@code ifLost} is appended in its place. Completes once
+   * durable.
    */
-  java.util.concurrent.CompletionStage<Void> recordIntent(String intentId, AuditEntry ifLost);
+  java.util.concurrent.CompletionStage<Void> recordIntent(String callId, AuditEntry ifLost);
 }

@@ -7,6 +7,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** One write the audit writer owes the database: a call's intent, or an event for the chain. */
 sealed interface AuditWrite {
@@ -17,8 +18,12 @@ sealed interface AuditWrite {
    */
   record Intent(String id, Instant recordedAt, AuditEntry ifLost) implements AuditWrite {}
 
-  /** An event for the chain; {@code settles} names the intent it replaces, or is null. */
-  record Event(AuditEntry entry, String settles) implements AuditWrite {}
+  /**
+   * An event for the chain. {@code id} is the event's id when the caller gives one, else null for a
+   * fresh one: a call's event carries the call's id, which is also its intent's, so the event's
+   * presence in the chain is what settles the intent (see {@link AuditIntentRecovery}).
+   */
+  record Event(AuditEntry entry, String id) implements AuditWrite {}
 
   /**
    * Stores intents alone in one statement on an auto-commit connection: one round trip to the
@@ -43,11 +48,31 @@ sealed interface AuditWrite {
     }
   }
 
-  /** Stores the writes in the caller's transaction, intents first so an event can settle one. */
+  /**
+   * The writes without the events whose id the chain already has, or that an earlier write in the
+   * list has: a spooled batch may have been committed although its writer saw an error (the
+   * commit's answer lost), and replaying it must add nothing.
+   */
+  static List<AuditWrite> notYetStored(Connection connection, List<AuditWrite> writes)
+      throws SQLException {
+    Set<String> seen =
+        ChainAppend.storedAmong(
+            connection,
+            writes.stream()
+                .filter(Event.class::isInstance)
+                .map(write -> ((Event) write).id())
+                .toList());
+    return writes.stream()
+        .filter(
+            write -> !(write instanceof Event event && event.id() != null && !seen.add(event.id())))
+        .toList();
+  }
+
+  /** Stores the writes in the caller's transaction. */
   static void store(Connection connection, List<AuditWrite> writes, ChainAppend chain)
       throws SQLException {
     List<AuditEntry> events = new ArrayList<>();
-    List<String> settled = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     try (PreparedStatement insert =
         connection.prepareStatement(
             "insert into audit_intent (id, recorded_at, entry) values (?,?,?) on conflict do nothing")) {
@@ -62,16 +87,13 @@ sealed interface AuditWrite {
         } else {
           Event event = (Event) write;
           events.add(event.entry());
-          if (event.settles() != null) {
-            settled.add(event.settles());
-          }
+          ids.add(event.id());
         }
       }
       if (any) {
         insert.executeBatch();
       }
     }
-    chain.append(connection, events);
-    ChainAppend.settle(connection, settled);
+    chain.append(connection, events, ids);
   }
 }

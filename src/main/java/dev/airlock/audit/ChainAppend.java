@@ -11,12 +11,18 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Links entries onto the end of the hash chain inside the caller's transaction. A
  * transaction-scoped advisory lock serializes appends, so the chain stays linear across replicas.
+ * Event ids are unique in the chain: an append of an id already there fails, and a spool replay
+ * drops such events first ({@link #storedAmong}).
  */
 final class ChainAppend {
 
@@ -33,7 +39,17 @@ final class ChainAppend {
     this.json = json;
   }
 
+  /** Appends entries under fresh ids. */
   void append(Connection connection, List<AuditEntry> entries) throws SQLException {
+    append(connection, entries, Collections.nCopies(entries.size(), null));
+  }
+
+  /**
+   * Appends entries; {@code ids.get(i)} is the id of {@code entries.get(i)}, or null for a fresh
+   * one.
+   */
+  void append(Connection connection, List<AuditEntry> entries, List<String> ids)
+      throws SQLException {
     if (entries.isEmpty()) {
       return;
     }
@@ -50,8 +66,10 @@ final class ChainAppend {
       }
     }
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-      for (AuditEntry entry : entries) {
-        StoredEvent event = link(entry, previous);
+      for (int e = 0; e < entries.size(); e++) {
+        String id = ids.get(e);
+        StoredEvent event =
+            link(entries.get(e), previous, id == null ? UUID.randomUUID().toString() : id);
         int i = 1;
         insert.setString(i++, event.id());
         insert.setTimestamp(i++, Timestamp.from(event.at()));
@@ -84,23 +102,31 @@ final class ChainAppend {
     }
   }
 
-  /** Deletes the intents these events settle, in the same transaction as the events. */
-  static void settle(Connection connection, Collection<String> intentIds) throws SQLException {
-    if (intentIds.isEmpty()) {
-      return;
+  /** Of these ids (nulls ignored), the ones some event in the chain already has. */
+  static Set<String> storedAmong(Connection connection, Collection<String> ids)
+      throws SQLException {
+    Object[] given = ids.stream().filter(Objects::nonNull).toArray();
+    Set<String> stored = new HashSet<>();
+    if (given.length == 0) {
+      return stored;
     }
-    try (PreparedStatement delete =
-        connection.prepareStatement("delete from audit_intent where id = any(?)")) {
-      delete.setArray(1, connection.createArrayOf("varchar", intentIds.toArray()));
-      delete.executeUpdate();
+    try (PreparedStatement select =
+        connection.prepareStatement("select id from audit_event where id = any(?)")) {
+      select.setArray(1, connection.createArrayOf("varchar", given));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          stored.add(rows.getString(1));
+        }
+      }
     }
+    return stored;
   }
 
-  private StoredEvent link(AuditEntry e, String previous) {
+  private StoredEvent link(AuditEntry e, String previous, String id) {
     StoredEvent unhashed =
         new StoredEvent(
             0,
-            UUID.randomUUID().toString(),
+            id,
             (e.at() == null ? Instant.now() : e.at()).truncatedTo(ChronoUnit.MICROS),
             e.kind(),
             e.decisionId(),

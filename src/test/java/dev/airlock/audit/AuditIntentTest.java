@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -116,7 +117,9 @@ class AuditIntentTest {
     assertThat(ifLost.path("outcome").asText()).isEqualTo("unknown");
     assertThat(ifLost.path("tool").asText()).isEqualTo("hang");
 
-    // And when the call ends, its event settles the intent (in the group commit after the answer)
+    // And when the call ends, its event (in the group commit after the answer) carries the
+    // intent's id, which settles it: the writer hands the id over and the sweep deletes the intent
+    String intentId = intentIdsMentioning(marker).get(0);
     JsonNode finished = answer.get(20, TimeUnit.SECONDS);
     assertThat(finished.toString()).contains("no response within");
     Awaitility.await()
@@ -124,10 +127,13 @@ class AuditIntentTest {
         .untilAsserted(
             () -> {
               assertThat(outcomesOfSession(client.session())).containsExactly("upstream_error");
-              assertThat(intentsMentioning(marker)).isEmpty();
               // and the metric counts it as an event nobody waited for
               assertThat(waits("settle")).isGreaterThan(settleWaitsBefore);
             });
+    assertThat(eventIdsOfSession(client.session())).containsExactly(intentId);
+    recovery.deleteSettled();
+    assertThat(intentsMentioning(marker)).isEmpty();
+    assertThat(outcomesOfSession(client.session())).containsExactly("upstream_error");
   }
 
   /** Intents made durable so far, as the metric operators watch counts them. */
@@ -208,16 +214,81 @@ class AuditIntentTest {
     // Then: the settled call has its event, the orphan's intent awaits recovery, the file is gone
     assertThat(replayed).isEqualTo(3);
     assertThat(outcomesOfSession(settled)).containsExactly("ok");
-    assertThat(intentsMentioning(settled)).isEmpty();
     assertThat(intentsMentioning(orphan)).hasSize(1);
     try (var files = Files.list(Path.of(config.spoolDir()))) {
       assertThat(files.filter(f -> f.getFileName().toString().startsWith("audit-"))).isEmpty();
     }
     assertThat(spool.replay()).isZero();
     assertThat(outcomesOfSession(settled)).containsExactly("ok");
+    // and past the grace, the orphan is recorded as lost, the settled call's intent only deleted
     recovery.recoverOlderThan(Instant.now().plusSeconds(1));
+    assertThat(intentsMentioning(settled)).isEmpty();
+    assertThat(outcomesOfSession(settled)).containsExactly("ok");
     assertThat(outcomesOfSession(orphan)).containsExactly("unknown");
     assertThat(chain.verify(null, null).ok()).isTrue();
+  }
+
+  @Test
+  void anIntentReplayedAfterItsEventReachedTheDatabaseIsSettledNotLost() throws Exception {
+    // Given: the database refused a call's intent (it went to the spool), then took its event
+    String session = "split-" + UUID.randomUUID();
+    String callId = UUID.randomUUID().toString();
+    spool.keep(List.of(new AuditWrite.Intent(callId, Instant.now(), entry(session, "unknown"))));
+    trail.appendAsync(entry(session, "ok"), callId).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    // When: the spool is replayed and the grace period has long passed
+    spool.replay();
+    assertThat(intentsMentioning(session)).hasSize(1);
+    int lost = recovery.recoverOlderThan(Instant.now().plusSeconds(1));
+
+    // Then: the intent is cleared and the call keeps its one event
+    assertThat(lost).isZero();
+    assertThat(intentsMentioning(session)).isEmpty();
+    assertThat(outcomesOfSession(session)).containsExactly("ok");
+    assertThat(chain.verify(null, null).ok()).isTrue();
+  }
+
+  @Test
+  void aSpooledEventThatWasCommittedAfterAllAddsNothingWhenReplayed() throws Exception {
+    // Given: a call's event in the chain, and the same event in the spool (its batch committed
+    // although the writer saw an error, so the writer kept it on disk too)
+    String session = "twice-" + UUID.randomUUID();
+    String callId = UUID.randomUUID().toString();
+    trail.appendAsync(entry(session, "ok"), callId).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    spool.keep(List.of(new AuditWrite.Event(entry(session, "ok"), callId)));
+
+    // When
+    int replayed = spool.replay();
+
+    // Then: the file is replayed (not stuck on the duplicate) and the call keeps one event
+    assertThat(replayed).isEqualTo(1);
+    assertThat(eventIdsOfSession(session)).containsExactly(callId);
+    assertThat(chain.verify(null, null).ok()).isTrue();
+  }
+
+  @Test
+  void aSpoolFileTheDatabaseRefusesDoesNotHoldBackTheOthers() throws Exception {
+    // Given: a damaged spool file, and a good one
+    Path damaged =
+        Path.of(config.spoolDir()).resolve("audit-damaged-" + UUID.randomUUID() + ".jsonl");
+    Files.createDirectories(damaged.getParent());
+    Files.writeString(damaged, "{not json\n");
+    // written before the good one, so replayed before it
+    Files.setLastModifiedTime(damaged, FileTime.from(Instant.now().minusSeconds(60)));
+    String session = "after-damaged-" + UUID.randomUUID();
+    spool.keep(List.of(new AuditWrite.Event(entry(session, "ok"), UUID.randomUUID().toString())));
+
+    try {
+      // When
+      int replayed = spool.replay();
+
+      // Then: the good file is replayed, the damaged one stays for an operator
+      assertThat(replayed).isEqualTo(1);
+      assertThat(outcomesOfSession(session)).containsExactly("ok");
+      assertThat(damaged).exists();
+    } finally {
+      Files.deleteIfExists(damaged);
+    }
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -261,6 +332,37 @@ class AuditIntentTest {
       }
     }
     return entries;
+  }
+
+  private List<String> intentIdsMentioning(String text) throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("select id from audit_intent where entry like ?")) {
+      s.setString(1, "%" + text + "%");
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  private List<String> eventIdsOfSession(String session) throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select id from audit_event where session_id = ? and kind = 'call' order by seq")) {
+      s.setString(1, session);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
+      }
+    }
+    return ids;
   }
 
   private List<String> outcomesOfSession(String session) throws Exception {
