@@ -28,9 +28,9 @@ import org.jboss.logging.Logger;
  * replica stopped between forwarding a call and recording its outcome) into events with outcome
  * {@code unknown}, so a forwarded call is never missing from the chain.
  *
- * <p>An event settles its intent by carrying the same id; the intent row is deleted later, here, a
- * page of ids per statement: deleting it in its event's commit, a few rows per statement many times
- * a second, was the largest share of the database's work per allowed call (docs/benchmarks.md). The
+ * <p>An event settles its intent by carrying the same id, so the chain's transaction (which a
+ * denied call's answer waits for) does not also delete intents, and a replayed spool can tell an
+ * event already stored. The intent row is deleted later, here, a page of ids per statement. The
  * event writer hands over the ids it committed; what that misses (ids handed over but not yet
  * deleted when a replica stopped, events replayed from the spool) is deleted once older than the
  * grace, after a check that its event is there. Safe on every replica at once: intents are claimed

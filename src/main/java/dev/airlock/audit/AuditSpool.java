@@ -27,7 +27,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -79,6 +81,8 @@ public class AuditSpool {
   }
 
   private Path current;
+  // Files the database refused while it answered (damaged, or a write it rejects): warned once.
+  private final Set<Path> refusedFiles = ConcurrentHashMap.newKeySet();
   private FileChannel channel;
   private FileLock lock;
 
@@ -156,7 +160,13 @@ public class AuditSpool {
         try {
           replayed += replayFile(file);
         } catch (IOException | SQLException | RuntimeException e) {
-          LOG.debugf("Audit spool file %s not replayed yet: %s", file, e.getMessage());
+          if (databaseAnswers() && refusedFiles.add(file)) {
+            LOG.warnf(
+                "Audit spool: %s is not replayed (%s); the other files are, and it is retried",
+                file, e.getMessage());
+          } else {
+            LOG.debugf("Audit spool file %s not replayed yet: %s", file, e.getMessage());
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
