@@ -38,14 +38,16 @@ public class AuditCallObserver implements CallObserver {
    * A forwarded call already has a durable intent, so by default the agent need not wait for its
    * event: the event settles the intent in the next group commit, and should Airlock stop first,
    * the intent becomes the event (outcome {@code unknown}). Any other call (a guard answered it, or
-   * intents are off) is answered once its event is durable. Every call's event carries the call's
-   * id.
+   * intents are off) is answered once its event is durable.
+   *
+   * <p>A forwarded call's event carries the call's id, which settles its intent: a call goes
+   * upstream at most once. An event for a call a guard answered gets a fresh id, since one call can
+   * have several (a task's immediate answer, then the released call).
    */
   @Override
   public CompletionStage<Void> onCallFinished(CallRecord record) {
     if (record.forwarded() == null) {
-      return trail.appendAsync(
-          entry(record), record.context().get(CallId.class).map(CallId::value).orElse(null));
+      return trail.appendAsync(entry(record), null);
     }
     if (config.intentBeforeForward() && !config.outcomeBeforeAnswer()) {
       trail.settleLater(entry(record), callId(record));

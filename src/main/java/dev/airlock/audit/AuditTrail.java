@@ -17,8 +17,8 @@ public interface AuditTrail {
   java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry);
 
   /**
-   * As {@link #appendAsync(AuditEntry)} for a call's event, stored under the call's id: at most
-   * once, and it settles the call's intent, which has the same id.
+   * As {@link #appendAsync(AuditEntry)} for a forwarded call's event, stored under the call's id (a
+   * call goes upstream at most once): it settles the call's intent, which has the same id.
    */
   java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry, String callId);
 

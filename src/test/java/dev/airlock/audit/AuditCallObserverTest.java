@@ -74,8 +74,8 @@ class AuditCallObserverTest {
         observer.onCallFinished(record(null, CallOutcome.ANSWERED_BY_GUARD));
 
     assertThat(answerMayGo.toCompletableFuture()).isNotDone();
-    // under the call's id, like every call's event
-    assertThat(trail.settled).containsExactly("call-1");
+    // under a fresh id: a call a guard answered may have another event (a task, then its release)
+    assertThat(trail.settled).containsExactly((String) null);
   }
 
   @Test

@@ -320,64 +320,36 @@ class AuditIntentTest {
   }
 
   private List<String> intentsMentioning(String text) throws Exception {
-    List<String> entries = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("select entry from audit_intent where entry like ?")) {
-      s.setString(1, "%" + text + "%");
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          entries.add(r.getString(1));
-        }
-      }
-    }
-    return entries;
+    return strings("select entry from audit_intent where entry like ?", "%" + text + "%");
   }
 
   private List<String> intentIdsMentioning(String text) throws Exception {
-    List<String> ids = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("select id from audit_intent where entry like ?")) {
-      s.setString(1, "%" + text + "%");
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          ids.add(r.getString(1));
-        }
-      }
-    }
-    return ids;
+    return strings("select id from audit_intent where entry like ?", "%" + text + "%");
   }
 
   private List<String> eventIdsOfSession(String session) throws Exception {
-    List<String> ids = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "select id from audit_event where session_id = ? and kind = 'call' order by seq")) {
-      s.setString(1, session);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          ids.add(r.getString(1));
-        }
-      }
-    }
-    return ids;
+    return strings(
+        "select id from audit_event where session_id = ? and kind = 'call' order by seq", session);
   }
 
   private List<String> outcomesOfSession(String session) throws Exception {
-    List<String> outcomes = new ArrayList<>();
+    return strings(
+        "select outcome from audit_event where session_id = ? and kind = 'call' order by seq",
+        session);
+  }
+
+  /** The first column of a query with one parameter. */
+  private List<String> strings(String sql, String parameter) throws Exception {
+    List<String> values = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "select outcome from audit_event where session_id = ? and kind = 'call' order by seq")) {
-      s.setString(1, session);
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          outcomes.add(r.getString(1));
+          values.add(r.getString(1));
         }
       }
     }
-    return outcomes;
+    return values;
   }
 }
