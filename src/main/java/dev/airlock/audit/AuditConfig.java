@@ -28,7 +28,7 @@ public interface AuditConfig {
   Duration publishWindow();
 
   /**
-   * How long a forwarded call's event, which nobody waits for (its intent is durable), may wait for
+   * How long a forwarded call's event, which nobody waits for (its intent is committed), may wait for
    * other events to share its commit. Fewer commits per call leave the cores to the calls; a crash
    * within it leaves those calls' intents, recorded with outcome {@code unknown} (docs/audit.md).
    */
@@ -56,6 +56,16 @@ public interface AuditConfig {
    */
   @WithDefault("true")
   boolean intentBeforeForward();
+
+  /**
+   * Whether a forwarded call also waits for its intent to be flushed to the database's disk. Off,
+   * the intent is committed with PostgreSQL's {@code synchronous_commit = off} and kept in memory
+   * until the log is flushed past it, so a crash of either Airlock or PostgreSQL loses nothing and
+   * only both failing within the same fraction of a second can lose intents; on, nothing can, and
+   * each batch of intents waits for a disk flush (docs/audit.md).
+   */
+  @WithDefault("false")
+  boolean intentFlushBeforeForward();
 
   /**
    * Whether a forwarded call's answer also waits for its event (its outcome and upstream latency).

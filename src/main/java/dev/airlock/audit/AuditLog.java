@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 /**
  * The hash-chained audit trail in PostgreSQL. Decisions append synchronously inside their own
  * transaction. Calls go through two group-commit writers: one for intents, written before a call is
- * forwarded, and one for events, which extend the chain under the call's id (an intent whose id is
+ * forwarded (on a session of their own, see {@link IntentWriter}), and one for events, which extend the chain under the call's id (an intent whose id is
  * in the chain is settled; {@link AuditIntentRecovery} deletes it later, off every call's path).
  * The intent is on the agent's path, so it never queues behind a chain append (the chain's lock,
  * the last hash, the inserts). When the database cannot take a batch, the batch goes to the local
@@ -43,6 +43,7 @@ public class AuditLog implements AuditTrail {
   private final Runnable eventsCommitted;
   // Told the ids of the calls whose events a batch committed: their intents are settled.
   private final Consumer<List<String>> intentsSettled;
+  private final IntentWriter intentWriter;
   private final GroupCommit intents =
       new GroupCommit("audit-intent-writer", batch -> writeBatch(batch, this::storeIntents));
   private final GroupCommit events;
@@ -71,7 +72,8 @@ public class AuditLog implements AuditTrail {
         metrics,
         publisher::committed,
         intentRecovery::settled,
-        config.settleLinger());
+        config.settleLinger(),
+        config.intentFlushBeforeForward());
   }
 
   /**
@@ -83,8 +85,17 @@ public class AuditLog implements AuditTrail {
       ObjectMapper json,
       AuditSpool spool,
       MeterRegistry metrics,
-      Duration settleLinger) {
-    this(dataSource, json, spool, metrics, () -> {}, ids -> {}, settleLinger);
+      Duration settleLinger,
+      boolean intentFlushBeforeForward) {
+    this(
+        dataSource,
+        json,
+        spool,
+        metrics,
+        () -> {},
+        ids -> {},
+        settleLinger,
+        intentFlushBeforeForward);
   }
 
   private AuditLog(
@@ -94,7 +105,8 @@ public class AuditLog implements AuditTrail {
       MeterRegistry metrics,
       Runnable eventsCommitted,
       Consumer<List<String>> intentsSettled,
-      Duration settleLinger) {
+      Duration settleLinger,
+      boolean intentFlushBeforeForward) {
     this.dataSource = dataSource;
     this.events =
         new GroupCommit(
@@ -104,6 +116,7 @@ public class AuditLog implements AuditTrail {
     this.spool = spool;
     this.metrics = metrics;
     this.chain = new ChainAppend(json);
+    this.intentWriter = new IntentWriter(dataSource, chain, intentFlushBeforeForward);
     this.intentWait = waitTimer(metrics, "intent");
     this.eventWait = waitTimer(metrics, "event");
     this.settleWait = waitTimer(metrics, "settle");
@@ -172,9 +185,16 @@ public class AuditLog implements AuditTrail {
                 + " it is back",
             e.getMessage());
       }
+      // The intents the database acknowledged but may not have flushed go to the spool too: it
+      // may have lost them with whatever made this batch fail.
+      List<AuditWrite.Intent> unflushed = intentWriter.notYetFlushed();
+      List<AuditWrite> kept = new ArrayList<>(writes.size() + unflushed.size());
+      kept.addAll(writes);
+      kept.addAll(unflushed);
       try {
-        spool.keep(writes);
-        metrics.counter("airlock_audit_spooled_writes").increment(writes.size());
+        spool.keep(kept);
+        intentWriter.spooled(unflushed);
+        metrics.counter("airlock_audit_spooled_writes").increment(kept.size());
       } catch (RuntimeException spoolFailed) {
         LOG.errorf(
             "Audit trail: %d events could not be written anywhere: %s", writes.size(), spoolFailed);
@@ -191,11 +211,7 @@ public class AuditLog implements AuditTrail {
 
   /** The intent writer's batches: intents only, one auto-commit statement. */
   private void storeIntents(List<AuditWrite> writes) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      AuditWrite.storeIntents(
-          connection, writes.stream().map(AuditWrite.Intent.class::cast).toList(), chain);
-    }
+    intentWriter.store(writes.stream().map(AuditWrite.Intent.class::cast).toList());
   }
 
   /** The event writer's batches: chain appends, one transaction. */
@@ -204,7 +220,11 @@ public class AuditLog implements AuditTrail {
       connection.setAutoCommit(false);
       try {
         AuditWrite.store(connection, writes, chain);
+        // A synchronous commit flushes the log up to its own record: every intent committed before
+        // it began is on disk when it returns.
+        long intentsBefore = intentWriter.committedSoFar();
         connection.commit();
+        intentWriter.flushedUpTo(intentsBefore);
         eventsCommitted.run();
         intentsSettled.accept(
             writes.stream()
@@ -223,5 +243,6 @@ public class AuditLog implements AuditTrail {
   void stop(@Observes ShutdownEvent event) throws InterruptedException {
     intents.stop();
     events.stop();
+    intentWriter.discardConnection();
   }
 }

@@ -368,7 +368,7 @@ final class ClientSession implements UpstreamListener {
 
   /**
    * A call Airlock sends on its own (a task's released call), observed like any forwarded call: its
-   * intent is durable before it goes, its outcome recorded when it returns.
+   * intent is committed before it goes, its outcome recorded when it returns.
    */
   CompletionStage<ObjectNode> callUpstreamRecorded(ToolCall call, CallContext context) {
     Instant started = Instant.now();

@@ -203,6 +203,11 @@ class AuditCallObserverTest {
   private record Config(boolean intentBeforeForward, boolean outcomeBeforeAnswer)
       implements AuditConfig {
     @Override
+    public boolean intentFlushBeforeForward() {
+      return false;
+    }
+
+    @Override
     public Duration retention() {
       return Duration.ofDays(365);
     }

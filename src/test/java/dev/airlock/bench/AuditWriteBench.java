@@ -50,24 +50,46 @@ public final class AuditWriteBench {
             .execute("create table naive_audit (id varchar(40) primary key, entry text not null)");
       }
       ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
-      AuditLog log =
-          new AuditLog(
-              pool,
-              json,
-              new AuditSpool(dir.resolve("spool"), json, pool),
-              new SimpleMeterRegistry(),
-              // Each call here waits for its event too: no linger.
-              java.time.Duration.ZERO);
+      AuditLog deferred = auditLog(pool, json, dir.resolve("spool-deferred"), false);
+      AuditLog flushed = auditLog(pool, json, dir.resolve("spool-flushed"), true);
       System.out.println(
           "| path | calls/s | calls | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) |");
       System.out.println("|---|---|---|---|---|---|---|");
-      run("warm-up", log, json, pool, 500, 3, false);
+      run("warm-up", deferred, json, pool, 500, 3, false);
+      run("warm-up", flushed, json, pool, 500, 3, false);
       for (int rate : new int[] {500, 1000}) {
-        run("naive: INSERT + commit per call (baseline)", log, json, pool, rate, seconds, true);
-        run("Airlock: intent + event, group commit", log, json, pool, rate, seconds, false);
+        run(
+            "naive: INSERT + commit per call (baseline)",
+            deferred,
+            json,
+            pool,
+            rate,
+            seconds,
+            true);
+        run("Airlock, intent flushed before forwarding", flushed, json, pool, rate, seconds, false);
+        run(
+            "Airlock, intent's flush deferred (default)",
+            deferred,
+            json,
+            pool,
+            rate,
+            seconds,
+            false);
       }
       pool.close();
     }
+  }
+
+  private static AuditLog auditLog(
+      AgroalDataSource pool, ObjectMapper json, Path spool, boolean intentFlushBeforeForward) {
+    return new AuditLog(
+        pool,
+        json,
+        new AuditSpool(spool, json, pool),
+        new SimpleMeterRegistry(),
+        // Each call here waits for its event too: no linger.
+        java.time.Duration.ZERO,
+        intentFlushBeforeForward);
   }
 
   private static void run(

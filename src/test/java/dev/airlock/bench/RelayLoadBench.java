@@ -20,8 +20,8 @@ import org.HdrHistogram.Histogram;
  * time, so a stall is not hidden) and then as fast as the sessions can go.
  *
  * <p>Usage: {@code RelayLoadBench --direct URL --gateway URL [--token T] [--rate 500] [--sessions
- * 50] [--seconds 20] [--warmup 20] [--rounds 1] [--trace FILE] [--cpu-of PID,...]}; see
- * docs/benchmarks.md.
+ * 50] [--seconds 20] [--warmup 20] [--jit-quiet PID] [--rounds 1] [--trace FILE] [--cpu-of
+ * PID,...]}; see docs/benchmarks.md.
  */
 public final class RelayLoadBench {
 
@@ -58,6 +58,7 @@ public final class RelayLoadBench {
     String trace = arg(args, "--trace", null);
     tracePath = trace == null ? null : java.nio.file.Path.of(trace);
     String cpuOf = arg(args, "--cpu-of", null);
+    String jitQuiet = arg(args, "--jit-quiet", null);
     cpu = cpuOf == null ? null : ProcessCpu.parse(cpuOf);
     Vertx vertx = Vertx.vertx();
     try {
@@ -72,6 +73,10 @@ public final class RelayLoadBench {
       // compiler using 60-85% of a core through the first measured round after 5 s of it.
       fixedRate(vertx, "warm-up direct", direct, null, rate, sessions, 5);
       fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, Math.max(5, warmup / 2));
+      if (jitQuiet != null) {
+        warmUntilJitQuiet(
+            vertx, new JitActivity(Long.parseLong(jitQuiet)), gateway, token, rate, sessions);
+      }
       AlternatingRounds rounds =
           AlternatingRounds.run(
               vertx, "", direct, gateway, token, rate, sessions, seconds, roundCount, CALL);
@@ -91,6 +96,35 @@ public final class RelayLoadBench {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  // With --jit-quiet PID: the fixed-rate warm-up goes on, in slices, until that JVM's compiler
+  // threads used under 2% of a core in the last slice, for at most five minutes more.
+  private static final int JIT_SLICE_SECONDS = 10;
+  private static final double JIT_QUIET_SHARE = 0.02;
+  private static final int JIT_MAX_EXTRA_SECONDS = 300;
+
+  private static void warmUntilJitQuiet(
+      Vertx vertx, JitActivity jit, String gateway, String token, int rate, int sessions)
+      throws Exception {
+    double share = Double.NaN;
+    int extra = 0;
+    while (extra < JIT_MAX_EXTRA_SECONDS) {
+      double before = jit.millis();
+      fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, JIT_SLICE_SECONDS);
+      extra += JIT_SLICE_SECONDS;
+      share = (jit.millis() - before) / (JIT_SLICE_SECONDS * 1000.0);
+      if (share < JIT_QUIET_SHARE) {
+        break;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "warm-up: %d s more at the fixed rate; the JIT compiler used %.1f%% of a core in the last"
+            + " %d s%n",
+        extra,
+        share * 100,
+        JIT_SLICE_SECONDS);
   }
 
   // With --trace FILE: each fixed-rate call as "run,completed epoch ms,latency µs", to line slow
