@@ -28,9 +28,10 @@ public interface AuditConfig {
   Duration publishWindow();
 
   /**
-   * How long a forwarded call's event, which nobody waits for (its intent is committed), may wait for
-   * other events to share its commit. Fewer commits per call leave the cores to the calls; a crash
-   * within it leaves those calls' intents, recorded with outcome {@code unknown} (docs/audit.md).
+   * How long a forwarded call's event, which nobody waits for (its intent is committed), may wait
+   * for other events to share its commit. Fewer commits per call leave the cores to the calls; a
+   * crash within it leaves those calls' intents, recorded with outcome {@code unknown}
+   * (docs/audit.md).
    */
   @WithDefault("20ms")
   Duration settleLinger();

@@ -24,11 +24,12 @@ import org.jboss.logging.Logger;
 /**
  * The hash-chained audit trail in PostgreSQL. Decisions append synchronously inside their own
  * transaction. Calls go through two group-commit writers: one for intents, written before a call is
- * forwarded (on a session of their own, see {@link IntentWriter}), and one for events, which extend the chain under the call's id (an intent whose id is
- * in the chain is settled; {@link AuditIntentRecovery} deletes it later, off every call's path).
- * The intent is on the agent's path, so it never queues behind a chain append (the chain's lock,
- * the last hash, the inserts). When the database cannot take a batch, the batch goes to the local
- * {@link AuditSpool} and is replayed later (see docs/audit.md).
+ * forwarded (on a session of their own, see {@link IntentWriter}), and one for events, which extend
+ * the chain under the call's id (an intent whose id is in the chain is settled; {@link
+ * AuditIntentRecovery} deletes it later, off every call's path). The intent is on the agent's path,
+ * so it never queues behind a chain append (the chain's lock, the last hash, the inserts). When the
+ * database cannot take a batch, the batch goes to the local {@link AuditSpool} and is replayed
+ * later (see docs/audit.md).
  */
 @ApplicationScoped
 public class AuditLog implements AuditTrail {

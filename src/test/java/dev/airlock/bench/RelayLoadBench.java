@@ -75,7 +75,13 @@ public final class RelayLoadBench {
       fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, Math.max(5, warmup / 2));
       if (jitQuiet != null) {
         warmUntilJitQuiet(
-            vertx, new JitActivity(Long.parseLong(jitQuiet)), gateway, token, rate, sessions);
+            vertx,
+            new JitActivity(Long.parseLong(jitQuiet)),
+            gateway,
+            token,
+            rate,
+            sessions,
+            warmup);
       }
       AlternatingRounds rounds =
           AlternatingRounds.run(
@@ -99,17 +105,22 @@ public final class RelayLoadBench {
   }
 
   // With --jit-quiet PID: the fixed-rate warm-up goes on, in slices, until that JVM's compiler
-  // threads used under 2% of a core in the last slice, for at most five minutes more.
+  // threads used under 2% of a core in the last slice, for at most --warmup seconds more.
   private static final int JIT_SLICE_SECONDS = 10;
   private static final double JIT_QUIET_SHARE = 0.02;
-  private static final int JIT_MAX_EXTRA_SECONDS = 300;
 
   private static void warmUntilJitQuiet(
-      Vertx vertx, JitActivity jit, String gateway, String token, int rate, int sessions)
+      Vertx vertx,
+      JitActivity jit,
+      String gateway,
+      String token,
+      int rate,
+      int sessions,
+      int maxExtraSeconds)
       throws Exception {
     double share = Double.NaN;
     int extra = 0;
-    while (extra < JIT_MAX_EXTRA_SECONDS) {
+    while (extra < Math.max(JIT_SLICE_SECONDS, maxExtraSeconds)) {
       double before = jit.millis();
       fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, JIT_SLICE_SECONDS);
       extra += JIT_SLICE_SECONDS;
