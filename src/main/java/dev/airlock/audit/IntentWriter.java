@@ -34,7 +34,6 @@ final class IntentWriter {
   private static final Logger LOG = Logger.getLogger(IntentWriter.class);
   // Held for at most the server's own bound on an unflushed commit, twice over.
   private static final int BOUND_FACTOR = 6;
-  private static final int ATTEMPTS = 3;
 
   private record Unflushed(long seq, long committedAt, AuditWrite.Intent intent) {}
 
@@ -54,20 +53,25 @@ final class IntentWriter {
   }
 
   /**
-   * Stores one batch. The connection held since an earlier batch, or an idle one the pool lends,
-   * may have gone stale (the server restarted meanwhile): a few tries, each on another connection,
-   * tell that from a database that is down (the insert is idempotent).
+   * Stores one batch. The connection held since an earlier batch may have gone stale (the server
+   * restarted meanwhile): its failure is retried once on another connection (the insert is
+   * idempotent). A failure on a connection just taken is the database's, and goes to the caller at
+   * once, so a database that is down costs one connection attempt per batch, not several.
    */
   void store(List<AuditWrite.Intent> intents) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
+    boolean held = connection != null;
+    try {
+      AuditWrite.storeIntents(connection(), intents, chain);
+    } catch (SQLException | RuntimeException e) {
+      discardConnection();
+      if (!held) {
+        throw e;
+      }
       try {
         AuditWrite.storeIntents(connection(), intents, chain);
-        break;
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException | RuntimeException again) {
         discardConnection();
-        if (attempt == ATTEMPTS) {
-          throw e;
-        }
+        throw again;
       }
     }
     if (!flushBeforeForward) {
