@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +22,7 @@ import org.jboss.logging.Logger;
  * not wait for the disk flush (on a busy or slow disk, the flush was most of an allowed call's
  * tail). PostgreSQL writes it to disk within three {@code wal_writer_delay}s, or sooner when any
  * later synchronous commit flushes the log past it, which the event writer does at least every
- * {@code settle-linger} under load. Until one of those, the intent is also kept here; if the
+ * {@code settle-linger} under load. Until such a commit, the intent is also kept here; if the
  * database fails first, whichever writer sees the failure hands these intents to the spool with its
  * own batch, so a crash of PostgreSQL loses no intent. Only PostgreSQL and Airlock failing within
  * the same fraction of a second can (docs/audit.md); {@code
@@ -32,18 +31,22 @@ import org.jboss.logging.Logger;
 final class IntentWriter {
 
   private static final Logger LOG = Logger.getLogger(IntentWriter.class);
-  // Held for at most the server's own bound on an unflushed commit, twice over.
-  private static final int BOUND_FACTOR = 6;
 
-  private record Unflushed(long seq, long committedAt, AuditWrite.Intent intent) {}
+  // A bound for when events cannot be stored anywhere for long: the oldest held go first, and
+  // PostgreSQL flushed them long before (within three wal_writer_delays of their commit).
+  private static final int MAX_HELD = 100_000;
+
+  private record Unflushed(long seq, AuditWrite.Intent intent) {}
 
   private final AgroalDataSource dataSource;
   private final ChainAppend chain;
   private final boolean flushBeforeForward;
-  // Committed with the flush deferred and perhaps not on disk yet, oldest first.
+  // Committed with the flush deferred and perhaps not on disk yet, oldest first. Every forwarded
+  // call's event is committed synchronously soon after its intent, and that commit drops what it
+  // flushed, so this holds about one settle-linger's worth of calls plus the ones still upstream.
   private final Deque<Unflushed> unflushed = new ArrayDeque<>();
   private long committed;
-  private long holdNanos = Duration.ofSeconds(2).toNanos();
+  // The writer thread's; shutdown touches it only after that thread has stopped.
   private Connection connection;
 
   IntentWriter(AgroalDataSource dataSource, ChainAppend chain, boolean flushBeforeForward) {
@@ -61,31 +64,33 @@ final class IntentWriter {
   void store(List<AuditWrite.Intent> intents) throws SQLException {
     boolean held = connection != null;
     try {
-      AuditWrite.storeIntents(connection(), intents, chain);
+      insert(intents);
     } catch (SQLException | RuntimeException e) {
-      discardConnection();
       if (!held) {
         throw e;
       }
-      try {
-        AuditWrite.storeIntents(connection(), intents, chain);
-      } catch (SQLException | RuntimeException again) {
-        discardConnection();
-        throw again;
-      }
+      insert(intents);
     }
     if (!flushBeforeForward) {
       remember(intents);
     }
   }
 
-  private synchronized void remember(List<AuditWrite.Intent> intents) {
-    long now = System.nanoTime();
-    while (!unflushed.isEmpty() && now - unflushed.peekFirst().committedAt() > holdNanos) {
-      unflushed.pollFirst();
+  private void insert(List<AuditWrite.Intent> intents) throws SQLException {
+    try {
+      AuditWrite.storeIntents(connection(), intents, chain);
+    } catch (SQLException | RuntimeException e) {
+      discardConnection();
+      throw e;
     }
+  }
+
+  private synchronized void remember(List<AuditWrite.Intent> intents) {
     for (AuditWrite.Intent intent : intents) {
-      unflushed.addLast(new Unflushed(++committed, now, intent));
+      unflushed.addLast(new Unflushed(++committed, intent));
+    }
+    while (unflushed.size() > MAX_HELD) {
+      unflushed.pollFirst();
     }
   }
 
@@ -128,7 +133,6 @@ final class IntentWriter {
         if (!flushBeforeForward) {
           try (Statement statement = opened.createStatement()) {
             statement.execute("set synchronous_commit to off");
-            holdNanos = BOUND_FACTOR * walWriterDelay(statement).toNanos();
           }
         }
       } catch (SQLException | RuntimeException e) {
@@ -150,15 +154,6 @@ final class IntentWriter {
             statement.executeQuery("select current_setting('synchronous_commit')")) {
       setting.next();
       return setting.getString(1);
-    }
-  }
-
-  private static Duration walWriterDelay(Statement statement) throws SQLException {
-    try (ResultSet delay =
-        statement.executeQuery(
-            "select setting::bigint from pg_settings where name = 'wal_writer_delay'")) {
-      // The setting is in milliseconds; 200 ms is PostgreSQL's default.
-      return Duration.ofMillis(delay.next() ? delay.getLong(1) : 200);
     }
   }
 

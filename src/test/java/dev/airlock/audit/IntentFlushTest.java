@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.airlock.bench.BenchDatabase;
 import dev.airlock.embedded.EmbeddedPostgres;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +55,7 @@ class IntentFlushTest {
   void startDatabase() throws SQLException {
     // A fixed port: the pool's URL must still point at the server after a restart.
     postgres = new EmbeddedPostgres(dir.resolve("postgres"), freePort()).start();
-    pool = pool(postgres, 4);
+    pool = BenchDatabase.pool(postgres, 4);
     Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
   }
 
@@ -151,7 +148,7 @@ class IntentFlushTest {
 
   @Test
   void theIntentSessionDefersItsFlushAndGivesThePoolBackASessionThatDoesNot() throws Exception {
-    try (AgroalDataSource single = pool(postgres, 1)) {
+    try (AgroalDataSource single = BenchDatabase.pool(postgres, 1)) {
       IntentWriter deferred = new IntentWriter(single, new ChainAppend(JSON), false);
       assertThat(deferred.sessionSynchronousCommit()).isEqualTo("off");
       deferred.discardConnection();
@@ -219,23 +216,6 @@ class IntentFlushTest {
       }
     }
     return ids;
-  }
-
-  private static AgroalDataSource pool(EmbeddedPostgres postgres, int maxSize) throws SQLException {
-    return AgroalDataSource.from(
-        new AgroalDataSourceConfigurationSupplier()
-            .connectionPoolConfiguration(
-                cp ->
-                    cp.maxSize(maxSize)
-                        // As Quarkus configures it for PostgreSQL: a broken session is not lent
-                        // again.
-                        .exceptionSorter(new PostgreSQLExceptionSorter())
-                        .acquisitionTimeout(Duration.ofSeconds(10))
-                        .connectionFactoryConfiguration(
-                            cf ->
-                                cf.jdbcUrl(postgres.jdbcUrl())
-                                    .principal(new NamePrincipal(postgres.username()))
-                                    .credential(new SimplePassword(postgres.password())))));
   }
 
   private static AuditEntry entry() {
