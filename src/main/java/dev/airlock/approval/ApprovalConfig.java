@@ -34,7 +34,18 @@ public interface ApprovalConfig {
   @WithDefault("1m")
   Duration fullCheckInterval();
 
-  /** How often the outbox is published to Kafka. */
-  @WithDefault("200ms")
+  /**
+   * How often the outbox is checked for rows not yet published. A transaction that writes to it
+   * publishes right after it commits; this catches up after a broker outage.
+   */
+  @WithDefault("1s")
   Duration outboxInterval();
+
+  /**
+   * How often the outbox check and the expiry sweep look in the database although this replica
+   * knows of nothing for them to do: how late an outbox row or a deadline left by a replica that
+   * has gone away is handled. Idle, they cost no query in between.
+   */
+  @WithDefault("10s")
+  Duration idleCheckInterval();
 }

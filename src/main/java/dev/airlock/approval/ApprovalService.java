@@ -44,6 +44,7 @@ import java.util.UUID;
 public class ApprovalService implements Approvals {
 
   private static final DecisionLog LOG = DecisionLog.of(ApprovalService.class);
+  private static final String TIMED_OUT = "no decision within the approval timeout";
 
   @Inject EntityManager entityManager;
   @Inject ObjectMapper json;
@@ -205,6 +206,11 @@ public class ApprovalService implements Approvals {
     if (!ApprovalStatus.PENDING.name().equals(entity.status)) {
       return new DecisionResult.AlreadyDecided(view(entity, votes));
     }
+    if (!entity.expiresAt.isAfter(Instant.now())) {
+      // Past its deadline, whether or not a sweep got there yet: a late vote does not count.
+      close(entity, timeoutOutcome(entity), TIMED_OUT);
+      return new DecisionResult.AlreadyDecided(view(entity, votes));
+    }
     ApproverSettings approvers = read(entity.approvers, ApproverSettings.class);
     String refusal = refusal(entity, approvers, reviewer, command);
     if (refusal != null) {
@@ -352,6 +358,17 @@ public class ApprovalService implements Approvals {
     return finish(id, ApprovalStatus.CANCELLED, why);
   }
 
+  /** The earliest deadline of a pending request, if any request is pending. */
+  @Transactional
+  public Optional<Instant> earliestPendingDeadline() {
+    return Optional.ofNullable(
+        entityManager
+            .createQuery(
+                "select min(expiresAt) from ApprovalRequestEntity where status = 'PENDING'",
+                Instant.class)
+            .getSingleResult());
+  }
+
   /** Moves every pending request past its deadline to its timeout outcome; returns how many. */
   @Transactional
   public int expireDue() {
@@ -366,13 +383,15 @@ public class ApprovalService implements Approvals {
             .setMaxResults(200)
             .getResultList();
     for (ApprovalRequestEntity entity : due) {
-      ApprovalStatus outcome =
-          ApprovalRule.TimeoutAction.APPROVE.name().equals(entity.onTimeout)
-              ? ApprovalStatus.APPROVED
-              : ApprovalStatus.EXPIRED;
-      close(entity, outcome, "no decision within the approval timeout");
+      close(entity, timeoutOutcome(entity), TIMED_OUT);
     }
     return due.size();
+  }
+
+  private static ApprovalStatus timeoutOutcome(ApprovalRequestEntity entity) {
+    return ApprovalRule.TimeoutAction.APPROVE.name().equals(entity.onTimeout)
+        ? ApprovalStatus.APPROVED
+        : ApprovalStatus.EXPIRED;
   }
 
   private boolean finish(String id, ApprovalStatus status, String why) {

@@ -1,6 +1,6 @@
 package dev.airlock.audit;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.airlock.kafka.AcknowledgedBatch;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +11,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,6 +71,8 @@ public class AuditPublisher {
             return thread;
           });
   private final AtomicBoolean runRequested = new AtomicBoolean();
+  // When the last run that left nothing to publish started (System.nanoTime); only runner writes.
+  private volatile long lastDrainedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   // Before start-up has finished the Kafka emitter is not wired.
   private volatile boolean started;
 
@@ -109,6 +114,11 @@ public class AuditPublisher {
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
+    // Under load the runs after commits drain the trail (every replica's events) several times a
+    // second; a catch-up on top would only add a batch.
+    if (lastDrainedAt > System.nanoTime() - config.publishInterval().toNanos()) {
+      return;
+    }
     try {
       // Not through runRequested: a commit's pending request must not hold the catch-up back.
       runner.execute(this::run);
@@ -131,10 +141,12 @@ public class AuditPublisher {
   private void run() {
     // Cleared first: a commit during this run asks for the next one.
     runRequested.set(false);
+    long startedAt = System.nanoTime();
     try {
       // A backlog (after a burst or an outage) drains in one run, a bounded number of batches.
       for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
         if (publish(BATCH) < BATCH) {
+          lastDrainedAt = startedAt;
           return;
         }
       }
@@ -219,10 +231,11 @@ public class AuditPublisher {
   }
 
   private Message<String> message(StoredEvent event) {
-    ObjectNode body = json.createObjectNode();
-    String[] values = event.values();
-    for (int i = 0; i < values.length; i++) {
-      body.put(StoredEvent.HEADER[i], values[i]);
+    StringWriter body = new StringWriter(2048);
+    try (JsonGenerator out = json.getFactory().createGenerator(body)) {
+      event.writeJson(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
     return Message.of(body.toString())
         .addMetadata(

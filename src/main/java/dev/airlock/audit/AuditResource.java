@@ -1,5 +1,6 @@
 package dev.airlock.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -127,21 +128,23 @@ public class AuditResource {
                   });
               csv.flush();
             } else {
+              // One generator for the whole stream; JSON Lines: a newline after each object.
+              JsonGenerator lines =
+                  json.getFactory()
+                      .createGenerator(writer)
+                      .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                      .setRootValueSeparator(null);
               chain.stream(
                   filter,
                   event -> {
                     try {
-                      ObjectNode line = json.createObjectNode();
-                      String[] values = event.values();
-                      for (int i = 0; i < values.length; i++) {
-                        line.put(StoredEvent.HEADER[i], values[i]);
-                      }
-                      writer.write(line.toString());
-                      writer.write('\n');
+                      event.writeJson(lines);
+                      lines.writeRaw('\n');
                     } catch (IOException e) {
                       throw new UncheckedIOException(e);
                     }
                   });
+              lines.flush();
             }
           } finally {
             writer.flush();

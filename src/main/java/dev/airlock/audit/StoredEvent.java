@@ -1,5 +1,7 @@
 package dev.airlock.audit;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -134,6 +136,16 @@ public record StoredEvent(
   String computeHash(String previous) {
     String[] all = values();
     return ChainHash.of(previous, java.util.Arrays.copyOfRange(all, 1, all.length - 2));
+  }
+
+  /** This event as one JSON object, the fields named as in {@link #HEADER}, values as exported. */
+  public void writeJson(JsonGenerator out) throws IOException {
+    String[] values = values();
+    out.writeStartObject();
+    for (int i = 0; i < values.length; i++) {
+      out.writeStringField(HEADER[i], values[i]);
+    }
+    out.writeEndObject();
   }
 
   public String[] values() {

@@ -8,10 +8,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
@@ -85,34 +83,7 @@ class ParkedCallsTest {
                     .executeUpdate());
   }
 
-  /**
-   * Pending requests written straight to the table: parking through the service would also publish
-   * each one, and the test profile's Slack channel would then post 600 messages, paced, delaying
-   * the Slack tests that follow.
-   */
   private List<String> insertPending(int count) {
-    List<String> ids = new ArrayList<>();
-    QuarkusTransaction.requiringNew()
-        .run(
-            () -> {
-              for (int i = 0; i < count; i++) {
-                String id = UUID.randomUUID().toString();
-                entityManager
-                    .createNativeQuery(
-                        "insert into approval_request (id, status, upstream, tool, arguments,"
-                            + " call_params, arguments_digest, agent, grant_id, session_id, risk,"
-                            + " rule_id, policy_version, approvers, quorum, wait_mode, on_timeout,"
-                            + " requested_at, expires_at) values (?1, 'PENDING', 'tools', 'HeldTool',"
-                            + " cast('{}' as jsonb), cast('{}' as jsonb), ?2, 'anonymous',"
-                            + " 'anonymous', 'parked-calls-test', 'high', 'tools.HeldTool', ?2,"
-                            + " cast('{}' as jsonb), 1, 'HOLD', 'DENY', now(),"
-                            + " now() + interval '15 minutes')")
-                    .setParameter(1, id)
-                    .setParameter(2, "0".repeat(64))
-                    .executeUpdate();
-                ids.add(id);
-              }
-            });
-    return ids;
+    return PendingRows.insert(entityManager, count, Duration.ofMinutes(15));
   }
 }

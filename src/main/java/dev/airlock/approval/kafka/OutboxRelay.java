@@ -1,5 +1,6 @@
 package dev.airlock.approval.kafka;
 
+import dev.airlock.approval.ApprovalConfig;
 import dev.airlock.approval.store.OutboxEntity;
 import dev.airlock.kafka.AcknowledgedBatch;
 import io.quarkus.scheduler.Scheduled;
@@ -33,18 +34,61 @@ public class OutboxRelay {
   @Channel("approvals-out")
   Emitter<String> emitter;
 
+  @Inject ApprovalConfig config;
+
   private volatile boolean brokerDown;
 
+  // Whether the last run left the outbox empty and none since left rows behind; guarded by this.
+  private boolean drained;
+  private long runsLeavingRows;
+  private volatile Instant lastLook = Instant.MIN;
+
+  /**
+   * Catches up on rows a run after commit did not publish (broker away, a replica gone). While this
+   * replica's runs leave the outbox empty it looks only every {@code
+   * airlock.approval.idle-check-interval}, for rows a replica that has gone away left behind.
+   */
   @Scheduled(
       every = "${airlock.approval.outbox-interval:1s}",
       // Not before start-up has finished: until then the Kafka emitter is not wired.
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
+    if (isDrained() && Instant.now().isBefore(lastLook.plus(config.idleCheckInterval()))) {
+      return;
+    }
+    run();
+  }
+
+  private void run() {
+    lastLook = Instant.now();
+    long before = runsLeavingRowsSoFar();
     try {
-      publishBatch();
+      settled(before, publishBatch());
     } catch (RuntimeException e) {
+      settled(before, false);
       LOG.debugf("Outbox publishing paused: %s", e.getMessage());
+    }
+  }
+
+  private synchronized long runsLeavingRowsSoFar() {
+    return runsLeavingRows;
+  }
+
+  private synchronized boolean isDrained() {
+    return drained;
+  }
+
+  /**
+   * A run that left rows behind makes the next tick look; one that emptied the outbox counts only
+   * if no run left rows meanwhile (a concurrent run may hold rows this one skipped as locked).
+   */
+  private synchronized void settled(long before, boolean emptied) {
+    if (!emptied) {
+      runsLeavingRows++;
+      drained = false;
+    } else if (runsLeavingRows == before) {
+      drained = true;
     }
   }
 
@@ -58,7 +102,7 @@ public class OutboxRelay {
           dev.airlock.approval.ApprovalService.OutboxWritten written) {
     // On a plain worker, not the committing request's Vert.x context (whose CDI request context a
     // background task must not share).
-    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().execute(this::tick);
+    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().execute(this::run);
   }
 
   private static Message<String> message(OutboxEntity row) {
@@ -74,9 +118,12 @@ public class OutboxRelay {
                 dev.airlock.tracing.TraceContexts.parent(row.traceParent)));
   }
 
-  /** Publishes up to one batch; returns how many rows were acknowledged. */
+  /**
+   * Publishes up to one batch; returns whether it left nothing behind (fewer rows than a batch, all
+   * acknowledged).
+   */
   @Transactional
-  public int publishBatch() {
+  public boolean publishBatch() {
     @SuppressWarnings("unchecked")
     List<OutboxEntity> rows =
         entityManager
@@ -106,6 +153,6 @@ public class OutboxRelay {
       LOG.info("Kafka acknowledges approval messages again");
       brokerDown = false;
     }
-    return sent;
+    return rows.size() < BATCH && outcome.firstFailure() == null;
   }
 }
