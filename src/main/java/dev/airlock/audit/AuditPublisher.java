@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,13 +99,23 @@ public class AuditPublisher {
 
   /** Committed events past the published position. */
   long backlog() throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement count =
-            connection.prepareStatement(
-                "select count(*) from audit_event where seq > (" + PUBLISHED_POSITION + ")");
-        ResultSet row = count.executeQuery()) {
-      row.next();
-      return row.getLong(1);
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try (Statement serial = connection.createStatement();
+          PreparedStatement count =
+              connection.prepareStatement(
+                  "select count(*) from audit_event where seq > (" + PUBLISHED_POSITION + ")")) {
+        // Without this PostgreSQL plans a parallel scan (it cannot tell the range is short) and
+        // starts two worker processes every 10 s, which slowed the calls in flight on 2 cores.
+        serial.execute("set local max_parallel_workers_per_gather = 0");
+        try (ResultSet row = count.executeQuery()) {
+          row.next();
+          return row.getLong(1);
+        }
+      } finally {
+        connection.rollback(); // read only
+        connection.setAutoCommit(true);
+      }
     }
   }
 
