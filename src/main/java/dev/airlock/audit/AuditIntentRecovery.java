@@ -65,12 +65,7 @@ public class AuditIntentRecovery {
 
   private final BlockingQueue<String> settled = new LinkedBlockingQueue<>(MAX_SETTLED);
   private final ExecutorService deleter =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "audit-intent-deleter");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("audit-intent-deleter"));
   private final AtomicBoolean deleteQueued = new AtomicBoolean();
 
   /** These calls' events are committed: their intents, if any, may go. */

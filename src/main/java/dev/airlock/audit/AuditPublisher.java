@@ -65,12 +65,7 @@ public class AuditPublisher {
 
   // One thread runs every publication, so a run never overlaps another on this replica.
   private final ScheduledExecutorService runner =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "audit-publisher");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("audit-publisher"));
   private final AtomicBoolean runRequested = new AtomicBoolean();
   // When the last run that left nothing to publish started (System.nanoTime); only runner writes.
   private volatile long lastDrainedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
