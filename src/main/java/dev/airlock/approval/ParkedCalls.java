@@ -2,6 +2,7 @@ package dev.airlock.approval;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -28,6 +29,14 @@ public class ParkedCalls {
   private volatile Instant lastRecentCheck;
 
   @Inject ApprovalService approvals;
+  @Inject ApprovalConfig config;
+
+  private FullCheckPasses fullCheck;
+
+  @PostConstruct
+  void init() {
+    fullCheck = new FullCheckPasses(config.fullCheckInterval(), config.pollInterval());
+  }
 
   /** A stage that completes with the request's final view. */
   public CompletableFuture<ApprovalView> await(String approvalId) {
@@ -95,18 +104,19 @@ public class ParkedCalls {
     lastRecentCheck = now;
   }
 
-  /** Every held call, one query per 1,000: decisions no other path delivered. */
+  /**
+   * Every held call within each full-check interval, a slice per poll tick: one query for all of
+   * them at once every minute (10 queries of 1,000 ids with 10,000 held) was a burst of database
+   * work that delayed allowed calls' commits, while a slice a second costs the same spread evenly.
+   */
   @Scheduled(
-      every = "${airlock.approval.full-check-interval:1m}",
+      every = "${airlock.approval.poll-interval:1s}",
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void checkEveryHeldCall() {
-    if (waiting.isEmpty()) {
-      return;
-    }
-    List<String> ids = List.copyOf(waiting.keySet());
-    for (int from = 0; from < ids.size(); from += POLL_CHUNK) {
-      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + POLL_CHUNK));
+  void checkHeldSlice() {
+    List<String> slice = fullCheck.next(waiting.keySet(), Instant.now());
+    for (int from = 0; from < slice.size(); from += POLL_CHUNK) {
+      List<String> chunk = slice.subList(from, Math.min(slice.size(), from + POLL_CHUNK));
       for (String id : approvals.decidedAmong(chunk)) {
         approvals.find(id).ifPresent(this::onDecided);
       }

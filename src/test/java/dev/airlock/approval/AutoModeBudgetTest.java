@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.testing.McpTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,16 +17,8 @@ import org.junit.jupiter.api.Test;
  * released, and the approval survives the held request's end.
  */
 @QuarkusTest
-@TestProfile(AutoModeBudgetTest.ShortBudget.class)
+@TestProfile(ShortApprovalTimings.class)
 class AutoModeBudgetTest {
-
-  /** The only change: a hold budget short enough for a test. */
-  public static class ShortBudget implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("airlock.approval.hold-budget", "2s");
-    }
-  }
 
   @TestHTTPResource("/mcp/healthomics")
   URL gateway;

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * and checks each one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20] [--rounds 3]}; see docs/benchmarks.md.
+ * 15] [--warmup 20] [--rounds 3] [--trace FILE]}; see docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -48,6 +48,10 @@ public final class ParkedCapacityBench {
     int openConcurrency = Integer.parseInt(arg(args, "--open-concurrency", "32"));
     int parkLimitSeconds = Integer.parseInt(arg(args, "--park-seconds", "300"));
     int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
+    String trace = arg(args, "--trace", null);
+    if (trace != null) {
+      RelayLoadBench.traceTo(Path.of(trace));
+    }
     List<String> report = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     try (BenchUpstream upstream = new BenchUpstream(vertx);

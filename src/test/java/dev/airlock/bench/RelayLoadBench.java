@@ -141,6 +141,12 @@ public final class RelayLoadBench {
   // With --trace FILE: each fixed-rate call as "run,completed epoch ms,latency µs", to line slow
   // calls up with what else happened then (a GC log with wall-clock time, a scheduled job).
   private static java.nio.file.Path tracePath;
+
+  /** Other harnesses built on this generator trace their fixed-rate runs the same way. */
+  static void traceTo(java.nio.file.Path file) {
+    tracePath = file;
+  }
+
   private static final StringBuilder TRACE = new StringBuilder();
 
   // With --cpu-of PIDS: the CPU those processes used per call in each fixed-rate run (Airlock's
