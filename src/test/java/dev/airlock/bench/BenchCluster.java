@@ -49,6 +49,23 @@ final class BenchCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Has PostgreSQL write all dirty pages now (a superuser {@code CHECKPOINT}). Its next timed
+   * checkpoint is then {@code checkpoint_timeout} (5 min) away, so rounds that follow are not the
+   * ones that happen to run while a checkpoint writes the pages of what came before.
+   */
+  void checkpoint() throws java.sql.SQLException {
+    Map<String, String> config = infrastructure.config();
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(
+                config.get("quarkus.datasource.jdbc.url"),
+                config.get("quarkus.datasource.username"),
+                config.get("quarkus.datasource.password"));
+        java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("CHECKPOINT");
+    }
+  }
+
   AirlockProcess replica(int index) {
     return replicas.get(index);
   }

@@ -15,21 +15,21 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Load harness: one Airlock process ({@code -Xms512m -Xmx512m}) holds N calls (default 10,000)
- * parked in hold mode, each with its SSE response stream open; measures its used heap after a full
- * GC, and the latency of allowed calls at a fixed rate while they are parked, beside the same load
- * before any was parked and beside the upstream called directly. Then approves every parked call
- * and checks each one reached the upstream and its agent.
+ * parked in hold mode, each with its SSE response stream open at an agent (the agents run in their
+ * own process, {@link ParkedAgents}); measures Airlock's used heap after a full GC, and the latency
+ * of allowed calls at a fixed rate while they are parked, beside the same load before any was
+ * parked and beside the upstream called directly. Then approves every parked call and checks each
+ * one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20] [--rounds 3] [--trace FILE]}; see docs/benchmarks.md.
+ * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--trace FILE]}; see
+ * docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -46,17 +46,26 @@ public final class ParkedCapacityBench {
     // connections only wait for a connection, and past the pool's 5 s acquisition timeout fail
     // closed (measured with 200: 6% refused), which measures overload rather than capacity.
     int openConcurrency = Integer.parseInt(arg(args, "--open-concurrency", "32"));
-    int parkLimitSeconds = Integer.parseInt(arg(args, "--park-seconds", "300"));
+    int parkLimit = Integer.parseInt(arg(args, "--park-seconds", "300"));
     int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
+    // The pause before the parked rounds. Parking 10,000 calls in 40 s leaves PostgreSQL and the
+    // JVM work for a while afterwards (autovacuum of the new rows, WAL, collections); a longer
+    // pause
+    // measures holding them rather than the aftermath of parking them.
+    int settleSeconds = Integer.parseInt(arg(args, "--settle", "5"));
+    // With --checkpoint: a PostgreSQL checkpoint before each state's rounds, so that no state is
+    // measured while a checkpoint writes out the pages of the state before (on a slow disk they
+    // delay commits, and every forwarded call waits for one: its audit intent).
+    boolean checkpoint = java.util.Arrays.asList(args).contains("--checkpoint");
     String trace = arg(args, "--trace", null);
     if (trace != null) {
       RelayLoadBench.traceTo(Path.of(trace));
     }
     List<String> report = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
+    ParkedAgentsProcess agents = null;
     try (BenchUpstream upstream = new BenchUpstream(vertx);
-        BenchCluster cluster = new BenchCluster("parked", upstream.url(), 1, Map.of());
-        BenchClient agents = new BenchClient(vertx, cluster.mcpUrl(0), parked + sessions)) {
+        BenchCluster cluster = new BenchCluster("parked", upstream.url(), 1, Map.of())) {
       String gateway = cluster.mcpUrl(0);
       String base = cluster.replica(0).baseUrl();
       long pid = cluster.replica(0).pid();
@@ -71,80 +80,53 @@ public final class ParkedCapacityBench {
       RelayLoadBench.fixedRate(vertx, "warm-up", upstream.url(), null, rate, 20, 5, ALLOWED_CALL);
       RelayLoadBench.fixedRate(vertx, "warm-up", gateway, null, rate, 20, 10, ALLOWED_CALL);
       states.add("nothing parked");
+      if (checkpoint) {
+        cluster.checkpoint();
+      }
       load.add(rounds(vertx, states.get(0), upstream.url(), gateway, rate, seconds, rounds));
       Heap before = heap(pid, base);
       report.add("heap after GC, nothing parked: " + before);
 
-      // 2. Park N calls over `sessions` sessions, at most `openConcurrency` being opened at once.
-      List<String> ids = new ArrayList<>();
-      for (int i = 0; i < sessions; i++) {
-        ids.add(agents.initialize());
-      }
-      List<BenchClient.Call> calls = new ArrayList<>();
-      Semaphore opening = new Semaphore(openConcurrency);
-      AtomicInteger streams = new AtomicInteger();
-      AtomicInteger notHeld = new AtomicInteger();
-      long parkStart = System.nanoTime();
-      long parkDeadline = parkStart + TimeUnit.SECONDS.toNanos(parkLimitSeconds);
-      for (int i = 0; i < parked && System.nanoTime() < parkDeadline; i++) {
-        if (!opening.tryAcquire(30, TimeUnit.SECONDS)) {
-          report.add("stopped parking at " + i + ": no stream opened for 30 s");
-          break;
-        }
-        BenchClient.Call call = agents.call(ids.get(i % sessions), BenchUpstream.HELD, "p-" + i);
-        call.opened()
-            .whenComplete(
-                (sse, error) -> {
-                  opening.release();
-                  if (Boolean.TRUE.equals(sse)) {
-                    streams.incrementAndGet();
-                  } else {
-                    notHeld.incrementAndGet();
-                  }
-                });
-        calls.add(call);
-      }
-      opening.tryAcquire(openConcurrency, 60, TimeUnit.SECONDS);
-      double parkSeconds = (System.nanoTime() - parkStart) / 1e9;
-      long held = awaitGauge(base, "airlock_parked_calls_held", streams.get(), 60);
+      // 2. Park N calls over `sessions` sessions, from the agents' own process.
+      agents = ParkedAgentsProcess.start(gateway, parked, sessions, openConcurrency, parkLimit);
+      String[] parkedLine = agents.expect("parked", parkLimit + 120L).split(" ");
+      long streams = Long.parseLong(parkedLine[2]);
+      double parkSeconds = Double.parseDouble(parkedLine[4]);
+      long held = awaitGauge(base, "airlock_parked_calls_held", streams, 60);
       report.add(
           String.format(
               Locale.ROOT,
-              "parked: %d requested, %d SSE streams open at the agent, %d answered otherwise,"
-                  + " Airlock holds %d (airlock_parked_calls_held), in %.1f s (%.0f/s)",
-              calls.size(),
-              streams.get(),
-              notHeld.get(),
+              "parked: %s requested, %d SSE streams open at the agents (their own process), %s"
+                  + " answered otherwise, Airlock holds %d (airlock_parked_calls_held), in %.1f s"
+                  + " (%.0f/s)",
+              parkedLine[1],
+              streams,
+              parkedLine[3],
               held,
               parkSeconds,
-              streams.get() / parkSeconds));
-      calls.stream()
-          .filter(c -> c.opened().isDone() && !c.streaming())
-          .limit(3)
-          .forEach(
-              c ->
-                  report.add(
-                      "not held: "
-                          + c.opened().handle((v, e) -> String.valueOf(e)).join()
-                          + " "
-                          + c.done().handle((v, e) -> v == null ? String.valueOf(e) : v).join()));
+              streams / parkSeconds));
       Heap parkedHeap = heap(pid, base);
       report.add("heap after GC, " + held + " parked: " + parkedHeap);
       report.add("Airlock open file descriptors: " + descriptors(pid));
 
       // 3. The same load while they are parked.
-      settle();
+      settle(settleSeconds);
       states.add(held + " parked");
+      if (checkpoint) {
+        cluster.checkpoint();
+      }
       load.add(rounds(vertx, states.get(1), upstream.url(), gateway, rate, seconds, rounds));
-      long stillOpen = calls.stream().filter(c -> !c.done().isDone()).count();
-      report.add("streams still open after the load: " + stillOpen);
+      agents.send("open");
+      report.add("streams still open after the load: " + agents.expect("open", 60).substring(5));
       Heap afterLoad = heap(pid, base);
       report.add("heap after GC, after the load with calls parked: " + afterLoad);
 
       // 4. Approve them all; every call must reach the upstream and its agent.
       long releaseStart = System.nanoTime();
       int approved = approveAll(base, 360);
-      long answered = awaitAnswered(calls, 120);
+      agents.send("await 120");
+      String[] answeredLine = agents.expect("answered", 180).split(" ");
+      long answered = Long.parseLong(answeredLine[1]);
       double releaseSeconds = (System.nanoTime() - releaseStart) / 1e9;
       report.add(
           String.format(
@@ -159,6 +141,9 @@ public final class ParkedCapacityBench {
 
       // 5. The same load again with nothing parked, the JVM now as warm as in step 3.
       states.add("nothing parked, after the release");
+      if (checkpoint) {
+        cluster.checkpoint();
+      }
       load.add(rounds(vertx, states.get(2), upstream.url(), gateway, rate, seconds, rounds));
       report.add("heap after GC, all released: " + heap(pid, base));
 
@@ -171,6 +156,9 @@ public final class ParkedCapacityBench {
         load.get(i).summary(states.get(i), rate).forEach(System.out::println);
       }
     } finally {
+      if (agents != null) {
+        agents.close();
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
@@ -186,8 +174,8 @@ public final class ParkedCapacityBench {
    * A pause before measuring after the harness's own disturbances (the full GC it asks for to
    * measure the heap, the metrics scrape), which a gateway in service does not have.
    */
-  private static void settle() throws InterruptedException {
-    Thread.sleep(5_000);
+  private static void settle(int seconds) throws InterruptedException {
+    Thread.sleep(seconds * 1000L);
   }
 
   /**
@@ -220,18 +208,6 @@ public final class ParkedCapacityBench {
       pool.shutdownNow();
     }
     return approved;
-  }
-
-  private static long awaitAnswered(List<BenchClient.Call> calls, int maxSeconds)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-    while (System.nanoTime() < deadline && calls.stream().anyMatch(c -> !c.done().isDone())) {
-      Thread.sleep(200);
-    }
-    return calls.stream()
-        .filter(c -> c.done().isDone() && !c.done().isCompletedExceptionally())
-        .filter(c -> c.done().join().contains("done " + c.marker()))
-        .count();
   }
 
   /** Used heap after a full GC, from the JVM itself and from Airlock's metrics. */
