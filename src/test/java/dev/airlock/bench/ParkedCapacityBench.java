@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--trace FILE]}; see
+ * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--no-full-gc] [--trace FILE]}; see
  * docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
@@ -57,6 +57,9 @@ public final class ParkedCapacityBench {
     // measured while a checkpoint writes out the pages of the state before (on a slow disk they
     // delay commits, and every forwarded call waits for one: its audit intent).
     boolean checkpoint = java.util.Arrays.asList(args).contains("--checkpoint");
+    // With --no-full-gc the heap is read as it is (not after a full collection): a diagnostic for
+    // what the harness's own full collections leave behind in the rounds after them.
+    boolean fullGc = !java.util.Arrays.asList(args).contains("--no-full-gc");
     String trace = arg(args, "--trace", null);
     if (trace != null) {
       RelayLoadBench.traceTo(Path.of(trace));
@@ -84,7 +87,10 @@ public final class ParkedCapacityBench {
         cluster.checkpoint();
       }
       load.add(rounds(vertx, states.get(0), upstream.url(), gateway, rate, seconds, rounds));
-      Heap before = heap(pid, base);
+      if (!fullGc) {
+        report.add("--no-full-gc: the heap figures below are as found, not after a full GC");
+      }
+      Heap before = heap(pid, base, fullGc);
       report.add("heap after GC, nothing parked: " + before);
 
       // 2. Park N calls over `sessions` sessions, from the agents' own process.
@@ -105,7 +111,7 @@ public final class ParkedCapacityBench {
               held,
               parkSeconds,
               streams / parkSeconds));
-      Heap parkedHeap = heap(pid, base);
+      Heap parkedHeap = heap(pid, base, fullGc);
       report.add("heap after GC, " + held + " parked: " + parkedHeap);
       report.add("Airlock open file descriptors: " + descriptors(pid));
 
@@ -118,7 +124,7 @@ public final class ParkedCapacityBench {
       load.add(rounds(vertx, states.get(1), upstream.url(), gateway, rate, seconds, rounds));
       agents.send("open");
       report.add("streams still open after the load: " + agents.expect("open", 60).substring(5));
-      Heap afterLoad = heap(pid, base);
+      Heap afterLoad = heap(pid, base, fullGc);
       report.add("heap after GC, after the load with calls parked: " + afterLoad);
 
       // 4. Approve them all; every call must reach the upstream and its agent.
@@ -145,7 +151,7 @@ public final class ParkedCapacityBench {
         cluster.checkpoint();
       }
       load.add(rounds(vertx, states.get(2), upstream.url(), gateway, rate, seconds, rounds));
-      report.add("heap after GC, all released: " + heap(pid, base));
+      report.add("heap after GC, all released: " + heap(pid, base, fullGc));
 
       System.out.println("| run @" + rate + "/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
       System.out.println("|---|---|---|---|---|---|");
@@ -223,8 +229,10 @@ public final class ParkedCapacityBench {
     }
   }
 
-  private static Heap heap(long pid, String base) throws Exception {
-    jcmd(pid, "GC.run");
+  private static Heap heap(long pid, String base, boolean fullGc) throws Exception {
+    if (fullGc) {
+      jcmd(pid, "GC.run");
+    }
     String info = jcmd(pid, "GC.heap_info");
     String line = info.lines().filter(l -> l.contains("used")).findFirst().orElse("?").trim();
     Matcher used = Pattern.compile("used (\\d+)K").matcher(line);
