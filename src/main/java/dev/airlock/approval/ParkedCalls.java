@@ -81,16 +81,24 @@ public class ParkedCalls {
   }
 
   /**
-   * Decisions recorded since the last check, whatever the number of held calls. Checking each held
-   * id instead (one query per 1,000) cost a steady 10,000 bound parameters a second with 10,000
-   * held, in Airlock and in PostgreSQL, and slowed allowed calls. Decision times are stamped by the
-   * deciding replica's clock, hence the margin; a clock off by more is what the full check is for.
+   * The database checks, one job per poll tick: decisions recorded since, then a full-check slice.
    */
   @Scheduled(
       every = "${airlock.approval.poll-interval:1s}",
       skipExecutionIf = Scheduled.ApplicationNotRunning.class,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void checkRecentDecisions() {
+  void checkDatabase() {
+    checkRecentDecisions();
+    checkHeldSlice();
+  }
+
+  /**
+   * Decisions recorded since the last check, whatever the number of held calls. Checking each held
+   * id instead (one query per 1,000) cost a steady 10,000 bound parameters a second with 10,000
+   * held, in Airlock and in PostgreSQL, and slowed allowed calls. Decision times are stamped by the
+   * deciding replica's clock, hence the margin; a clock off by more is what the full check is for.
+   */
+  private void checkRecentDecisions() {
     Instant now = Instant.now();
     Instant since = lastRecentCheck == null ? now : lastRecentCheck;
     if (!waiting.isEmpty()) {
@@ -109,11 +117,7 @@ public class ParkedCalls {
    * them at once every minute (10 queries of 1,000 ids with 10,000 held) was a burst of database
    * work that delayed allowed calls' commits, while a slice a second costs the same spread evenly.
    */
-  @Scheduled(
-      every = "${airlock.approval.poll-interval:1s}",
-      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void checkHeldSlice() {
+  private void checkHeldSlice() {
     List<String> slice = fullCheck.next(waiting.keySet(), Instant.now());
     for (int from = 0; from < slice.size(); from += POLL_CHUNK) {
       List<String> chunk = slice.subList(from, Math.min(slice.size(), from + POLL_CHUNK));

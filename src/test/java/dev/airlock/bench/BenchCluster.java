@@ -1,6 +1,7 @@
 package dev.airlock.bench;
 
 import dev.airlock.embedded.EmbeddedInfrastructure;
+import dev.airlock.embedded.EmbeddedPostgres;
 import dev.airlock.testing.AirlockProcess;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -55,12 +56,10 @@ final class BenchCluster implements AutoCloseable {
    * ones that happen to run while a checkpoint writes the pages of what came before.
    */
   void checkpoint() throws java.sql.SQLException {
-    Map<String, String> config = infrastructure.config();
+    EmbeddedPostgres postgres = infrastructure.postgres();
     try (java.sql.Connection connection =
             java.sql.DriverManager.getConnection(
-                config.get("quarkus.datasource.jdbc.url"),
-                config.get("quarkus.datasource.username"),
-                config.get("quarkus.datasource.password"));
+                postgres.jdbcUrl(), postgres.username(), postgres.password());
         java.sql.Statement statement = connection.createStatement()) {
       statement.execute("CHECKPOINT");
     }

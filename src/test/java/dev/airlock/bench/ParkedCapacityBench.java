@@ -49,17 +49,16 @@ public final class ParkedCapacityBench {
     int parkLimit = Integer.parseInt(arg(args, "--park-seconds", "300"));
     int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
     // The pause before the parked rounds. Parking 10,000 calls in 40 s leaves PostgreSQL and the
-    // JVM work for a while afterwards (autovacuum of the new rows, WAL, collections); a longer
-    // pause
+    // JVM work for a while afterwards (autovacuum of the new rows, WAL, collections); a longer one
     // measures holding them rather than the aftermath of parking them.
     int settleSeconds = Integer.parseInt(arg(args, "--settle", "5"));
     // With --checkpoint: a PostgreSQL checkpoint before each state's rounds, so that no state is
     // measured while a checkpoint writes out the pages of the state before (on a slow disk they
     // delay commits, and every forwarded call waits for one: its audit intent).
-    boolean checkpoint = java.util.Arrays.asList(args).contains("--checkpoint");
+    boolean checkpoint = flag(args, "--checkpoint");
     // With --no-full-gc the heap is read as it is (not after a full collection): a diagnostic for
     // what the harness's own full collections leave behind in the rounds after them.
-    boolean fullGc = !java.util.Arrays.asList(args).contains("--no-full-gc");
+    boolean fullGc = !flag(args, "--no-full-gc");
     String trace = arg(args, "--trace", null);
     if (trace != null) {
       RelayLoadBench.traceTo(Path.of(trace));
@@ -72,6 +71,9 @@ public final class ParkedCapacityBench {
       String gateway = cluster.mcpUrl(0);
       String base = cluster.replica(0).baseUrl();
       long pid = cluster.replica(0).pid();
+      Measure measure =
+          new Measure(
+              vertx, upstream.url(), gateway, rate, seconds, rounds, checkpoint ? cluster : null);
       List<AlternatingRounds> load = new ArrayList<>();
       List<String> states = new ArrayList<>();
 
@@ -83,10 +85,7 @@ public final class ParkedCapacityBench {
       RelayLoadBench.fixedRate(vertx, "warm-up", upstream.url(), null, rate, 20, 5, ALLOWED_CALL);
       RelayLoadBench.fixedRate(vertx, "warm-up", gateway, null, rate, 20, 10, ALLOWED_CALL);
       states.add("nothing parked");
-      if (checkpoint) {
-        cluster.checkpoint();
-      }
-      load.add(rounds(vertx, states.get(0), upstream.url(), gateway, rate, seconds, rounds));
+      load.add(measure.state(states.get(0)));
       if (!fullGc) {
         report.add("--no-full-gc: the heap figures below are as found, not after a full GC");
       }
@@ -118,10 +117,7 @@ public final class ParkedCapacityBench {
       // 3. The same load while they are parked.
       settle(settleSeconds);
       states.add(held + " parked");
-      if (checkpoint) {
-        cluster.checkpoint();
-      }
-      load.add(rounds(vertx, states.get(1), upstream.url(), gateway, rate, seconds, rounds));
+      load.add(measure.state(states.get(1)));
       agents.send("open");
       report.add("streams still open after the load: " + agents.expect("open", 60).substring(5));
       Heap afterLoad = heap(pid, base, fullGc);
@@ -147,10 +143,7 @@ public final class ParkedCapacityBench {
 
       // 5. The same load again with nothing parked, the JVM now as warm as in step 3.
       states.add("nothing parked, after the release");
-      if (checkpoint) {
-        cluster.checkpoint();
-      }
-      load.add(rounds(vertx, states.get(2), upstream.url(), gateway, rate, seconds, rounds));
+      load.add(measure.state(states.get(2)));
       report.add("heap after GC, all released: " + heap(pid, base, fullGc));
 
       System.out.println("| run @" + rate + "/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
@@ -169,11 +162,23 @@ public final class ParkedCapacityBench {
     }
   }
 
-  private static AlternatingRounds rounds(
-      Vertx vertx, String state, String direct, String gateway, int rate, int seconds, int rounds)
-      throws Exception {
-    return AlternatingRounds.run(
-        vertx, state, direct, gateway, null, rate, 50, seconds, rounds, ALLOWED_CALL);
+  /** The same allowed load in each state, direct and through Airlock in alternating rounds. */
+  private record Measure(
+      Vertx vertx,
+      String direct,
+      String gateway,
+      int rate,
+      int seconds,
+      int rounds,
+      BenchCluster checkpointing) {
+
+    AlternatingRounds state(String state) throws Exception {
+      if (checkpointing != null) {
+        checkpointing.checkpoint();
+      }
+      return AlternatingRounds.run(
+          vertx, state, direct, gateway, null, rate, 50, seconds, rounds, ALLOWED_CALL);
+    }
   }
 
   /**
@@ -291,6 +296,10 @@ public final class ParkedCapacityBench {
       Thread.sleep(500);
     }
     return value;
+  }
+
+  private static boolean flag(String[] args, String name) {
+    return java.util.Arrays.asList(args).contains(name);
   }
 
   private static String arg(String[] args, String name, String fallback) {
