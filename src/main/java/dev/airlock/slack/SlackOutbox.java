@@ -118,7 +118,13 @@ public class SlackOutbox {
     Optional<String[]> posted = posted(c, approvalId);
     String target = kind.equals("post") ? channel : posted.map(p -> p[0]).orElse(null);
     if (kind.equals("update") && target == null) {
-      retryLater(c, id, attempts, Duration.ofSeconds(1), null, false);
+      if (postQueued(c, approvalId)) {
+        retryLater(c, id, attempts, Duration.ofSeconds(1), null, false);
+      } else {
+        // Nothing was or will be posted (no channel, or the post gave up): retrying every second
+        // would keep the row due forever and crowd newer messages out of each batch.
+        finish(c, id, "no Slack message to update");
+      }
       return;
     }
     Instant last = lastSentByChannel.get(target);
@@ -183,6 +189,17 @@ public class SlackOutbox {
         return r.next()
             ? Optional.of(new String[] {r.getString(1), r.getString(2)})
             : Optional.empty();
+      }
+    }
+  }
+
+  private boolean postQueued(Connection c, String approvalId) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "select 1 from slack_outbox where approval_id = ? and kind = 'post' and done_at is null")) {
+      s.setString(1, approvalId);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
       }
     }
   }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class SlackApprovalsTest {
 
   @Inject Approvals approvals;
+  @Inject io.agroal.api.AgroalDataSource dataSource;
 
   @TestHTTPResource("/mcp/healthomics")
   URL gateway;
@@ -271,10 +272,70 @@ class SlackApprovalsTest {
     assertThat(approvals.find(failing).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
   }
 
+  @Test
+  void anOutcomeWithNoPostedMessageIsDroppedNotRetriedForever() throws Exception {
+    // Given: a request whose post Slack refused until the outbox gave up (max-attempts=3)
+    String marker = "never-posted-" + System.nanoTime();
+    slack.refuseCallsContaining(marker);
+    String id;
+    try {
+      id = parkRetry("\"" + marker + "\"");
+      OutboxRow post =
+          Awaitility.await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> outboxRow(id, "post").orElse(null), row -> row != null && row.done());
+      assertThat(post.lastError()).contains("channel_not_found");
+    } finally {
+      slack.stopRefusing();
+    }
+
+    // When: it is decided, which queues an update of a message that does not exist
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"deny\",\"reason\":\"never posted\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    // Then: the update is finished as having nothing to update, and never reaches Slack
+    OutboxRow update =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> outboxRow(id, "update").orElse(null), row -> row != null && row.done());
+    assertThat(update.lastError()).isEqualTo("no Slack message to update");
+    assertThat(slack.calls("chat.update"))
+        .noneMatch(c -> c.params().getOrDefault("blocks", "").contains(id));
+  }
+
+  private record OutboxRow(boolean done, String lastError) {}
+
+  private java.util.Optional<OutboxRow> outboxRow(String id, String kind) throws Exception {
+    try (java.sql.Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "select done_at is not null, last_error from slack_outbox"
+                    + " where approval_id = ? and kind = ? order by id desc limit 1")) {
+      s.setString(1, id);
+      s.setString(2, kind);
+      try (java.sql.ResultSet r = s.executeQuery()) {
+        return r.next()
+            ? java.util.Optional.of(new OutboxRow(r.getBoolean(1), r.getString(2)))
+            : java.util.Optional.empty();
+      }
+    }
+  }
+
   private String parkRetry() throws Exception {
+    return parkRetry(String.valueOf(System.nanoTime()));
+  }
+
+  private String parkRetry(String nonce) throws Exception {
     // RetryTool needs approval in retry mode (test policy): the call returns at once with its id.
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
-    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + System.nanoTime() + "}");
+    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + nonce + "}");
     return pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
   }
 

@@ -47,6 +47,7 @@ public final class FakeSlack implements AutoCloseable {
   private volatile String retryAfter;
   private volatile String refusedMethod;
   private volatile String refusal;
+  private volatile String refusedMarker;
   public final AtomicInteger failuresServed = new AtomicInteger();
   private FakeSlackSocket socket;
 
@@ -79,6 +80,19 @@ public final class FakeSlack implements AutoCloseable {
   public void refuseNext(String method, String error) {
     this.refusal = error;
     this.refusedMethod = method;
+  }
+
+  /**
+   * Refuses every call whose parameters contain {@code marker} ({@code ok=false}, {@code
+   * channel_not_found}) until {@link #stopRefusing()}: one message fails however many others are
+   * sent meanwhile.
+   */
+  public void refuseCallsContaining(String marker) {
+    this.refusedMarker = marker;
+  }
+
+  public void stopRefusing() {
+    this.refusedMarker = null;
   }
 
   public List<Call> calls(String method) {
@@ -115,6 +129,12 @@ public final class FakeSlack implements AutoCloseable {
       refusedMethod = null;
       refusals.add(method + ": " + refusal);
       reply(exchange, 200, "{\"ok\":false,\"error\":\"" + refusal + "\"}");
+      return;
+    }
+    String marker = refusedMarker;
+    if (marker != null && params.values().stream().anyMatch(v -> v != null && v.contains(marker))) {
+      refusals.add(method + ": channel_not_found");
+      reply(exchange, 200, "{\"ok\":false,\"error\":\"channel_not_found\"}");
       return;
     }
     String error = check(method, params);
