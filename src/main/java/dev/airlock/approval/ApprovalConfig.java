@@ -48,4 +48,12 @@ public interface ApprovalConfig {
    */
   @WithDefault("10s")
   Duration idleCheckInterval();
+
+  /**
+   * The largest arguments (canonical JSON, UTF-8) a call that needs approval may have. A request is
+   * published whole on Kafka (twice: requested, then decided), whose producers refuse messages over
+   * 1 MiB by default; one that could not be published would hold up every request after it.
+   */
+  @WithDefault("262144")
+  int maxArgumentsBytes();
 }

@@ -10,6 +10,7 @@ import dev.airlock.guard.ToolCall;
 import dev.airlock.guard.TraceParent;
 import dev.airlock.guard.Verdict;
 import dev.airlock.policy.ApprovalRule;
+import dev.airlock.policy.CanonicalJson;
 import dev.airlock.policy.Decision;
 import dev.airlock.relay.ToolCatalog;
 import dev.airlock.tracing.CallTracer;
@@ -72,7 +73,12 @@ public class ApprovalGuard implements Guard {
     if (decision.isEmpty() || !(decision.get() instanceof Decision.Park park) || !park.enforced()) {
       return CompletableFuture.completedFuture(Verdict.forward(call));
     }
-    String digest = ApprovalService.digest(call.arguments());
+    // The digest an approval is bound to, and the size its request would have on Kafka.
+    CanonicalJson.Measured canonical = CanonicalJson.measure(call.arguments());
+    if (canonical.bytes() > config.maxArgumentsBytes()) {
+      return CompletableFuture.completedFuture(Verdict.respond(tooLarge(canonical.bytes())));
+    }
+    String digest = canonical.sha256();
     return blocking(
             () ->
                 approvals.reusableFor(
@@ -261,6 +267,24 @@ public class ApprovalGuard implements Guard {
             + " reviewer"
             + (view.quorum() == 1 ? "" : "s")
             + " needed); call again with the same arguments after it is approved");
+  }
+
+  /** Refused before anything is stored: there is no request, so no approval metadata. */
+  private ObjectNode tooLarge(int size) {
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    result
+        .putArray("content")
+        .addObject()
+        .put("type", "text")
+        .put(
+            "text",
+            "Arguments too large for an approval request: "
+                + size
+                + " bytes, at most "
+                + config.maxArgumentsBytes()
+                + " (airlock.approval.max-arguments-bytes); nothing was parked");
+    result.put("isError", true);
+    return result;
   }
 
   private static ObjectNode withdrawn(ApprovalView view) {

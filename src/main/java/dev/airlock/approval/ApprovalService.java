@@ -15,7 +15,6 @@ import dev.airlock.audit.AuditTrail;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.logging.DecisionLog;
 import dev.airlock.policy.ApprovalRule;
-import dev.airlock.policy.CanonicalJson;
 import dev.airlock.policy.Decision;
 import dev.airlock.tracing.CallTracer;
 import io.quarkus.panache.common.Sort;
@@ -47,6 +46,7 @@ public class ApprovalService implements Approvals {
   private static final String TIMED_OUT = "no decision within the approval timeout";
 
   @Inject EntityManager entityManager;
+  @Inject ApprovalConfig config;
   @Inject ObjectMapper json;
   @Inject Instance<AuditTrail> audit;
   @Inject jakarta.enterprise.event.Event<OutboxWritten> outboxWritten;
@@ -223,6 +223,20 @@ public class ApprovalService implements Approvals {
     if (command.editedArguments() != null) {
       if (command.verb() != DecisionCommand.Verb.APPROVE) {
         return new DecisionResult.Invalid("only an approval can carry edited arguments");
+      }
+      int size =
+          command
+              .editedArguments()
+              .toString()
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+              .length;
+      if (size > config.maxArgumentsBytes()) {
+        return new DecisionResult.Invalid(
+            "edited arguments too large: "
+                + size
+                + " bytes, at most "
+                + config.maxArgumentsBytes()
+                + " (airlock.approval.max-arguments-bytes)");
       }
       String invalid = schemaErrors(entity.inputSchema, command.editedArguments());
       if (invalid != null) {
@@ -495,11 +509,6 @@ public class ApprovalService implements Approvals {
     return pending || approvedUnreleased || recentlyRefused
         ? Optional.of(view(latest, reviews(latest.id)))
         : Optional.empty();
-  }
-
-  /** Digest an approval is bound to: SHA-256 of the canonical arguments. */
-  public static String digest(JsonNode arguments) {
-    return CanonicalJson.sha256(arguments);
   }
 
   // ---- plumbing -------------------------------------------------------------------------------

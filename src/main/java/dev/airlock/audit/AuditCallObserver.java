@@ -71,17 +71,32 @@ public class AuditCallObserver implements CallObserver {
     if (known.isPresent()) {
       return known.get();
     }
-    List<String> pointers = new ArrayList<>();
-    if (decision instanceof Decision.Park park) {
-      pointers.addAll(park.approval().redact());
+    CanonicalJson.Measured measured = CanonicalJson.measure(record.call().arguments());
+    ObjectNode kept;
+    if (measured.bytes() > config.maxArgumentsBytes()) {
+      kept = omitted(measured.bytes());
+    } else {
+      List<String> pointers = new ArrayList<>();
+      if (decision instanceof Decision.Park park) {
+        pointers.addAll(park.approval().redact());
+      }
+      kept = Redaction.apply(record.call().arguments(), pointers);
+      maskNamed(kept, Set.copyOf(config.redact()));
     }
-    ObjectNode redacted = Redaction.apply(record.call().arguments(), pointers);
-    maskNamed(redacted, Set.copyOf(config.redact()));
-    AuditedArguments computed =
-        new AuditedArguments(redacted, CanonicalJson.sha256(record.call().arguments()));
+    AuditedArguments computed = new AuditedArguments(kept, measured.sha256());
     record.context().put(AuditedArguments.class, computed);
     return computed;
   }
+
+  /** What an event keeps of arguments too large for it. */
+  private ObjectNode omitted(int bytes) {
+    ObjectNode marker = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    marker.putObject(OMITTED).put("bytes", bytes).put("limit", config.maxArgumentsBytes());
+    return marker;
+  }
+
+  /** The one key of the arguments an event keeps in place of ones too large for it. */
+  static final String OMITTED = "airlock/omitted";
 
   AuditEntry entry(CallRecord record) {
     Decision decision = record.context().get(Decision.class).orElse(null);

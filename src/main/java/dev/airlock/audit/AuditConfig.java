@@ -76,4 +76,13 @@ public interface AuditConfig {
    */
   @WithDefault("false")
   boolean outcomeBeforeAnswer();
+
+  /**
+   * The largest arguments (canonical JSON, UTF-8 bytes) an event keeps; larger ones are omitted
+   * from it, and its {@code args_digest} still identifies them. Each event is published whole to
+   * the airlock.audit topic, in order: one Kafka refused (producers' default limit: 1 MiB) would
+   * stop the export of every event after it.
+   */
+  @WithDefault("65536")
+  int maxArgumentsBytes();
 }

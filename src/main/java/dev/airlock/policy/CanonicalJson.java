@@ -23,14 +23,22 @@ public final class CanonicalJson {
   }
 
   public static String sha256(JsonNode node) {
+    return measure(node).sha256();
+  }
+
+  /** The SHA-256 of the canonical form and its length in UTF-8 bytes, from one serialization. */
+  public static Measured measure(JsonNode node) {
+    byte[] canonical = write(node).getBytes(StandardCharsets.UTF_8);
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(write(node).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
+      return new Measured(HexFormat.of().formatHex(digest), canonical.length);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
+
+  /** A document's canonical digest (hex) and size. */
+  public record Measured(String sha256, int bytes) {}
 
   private static JsonNode sorted(JsonNode node) {
     if (node == null) {

@@ -91,6 +91,34 @@ class AuditCallObserverTest {
     assertThat(trail.intents.get("call-1").arguments().toString()).doesNotContain("hunter2");
   }
 
+  @Test
+  void argumentsOverTheLimitAreOmittedFromTheEventAndStillIdentifiedByTheirDigest() {
+    // Given: arguments of 100 bytes, over the test limit of 64
+    AuditCallObserver observer = observer(new RecordingTrail(), true, false);
+    ObjectNode arguments = JSON.createObjectNode().put("blob", "x".repeat(89));
+    ToolCall large = call().withArguments(arguments);
+
+    // When
+    AuditEntry entry = observer.entry(record(large, large, CallOutcome.OK));
+
+    // Then
+    assertThat(entry.arguments().toString())
+        .isEqualTo("{\"airlock/omitted\":{\"bytes\":100,\"limit\":64}}");
+    assertThat(entry.argumentsDigest())
+        .isEqualTo(dev.airlock.policy.CanonicalJson.sha256(arguments))
+        .hasSize(64);
+  }
+
+  @Test
+  void argumentsWithinTheLimitAreKeptRedacted() {
+    AuditCallObserver observer = observer(new RecordingTrail(), true, false);
+
+    AuditEntry entry = observer.entry(forwarded(CallOutcome.OK));
+
+    assertThat(entry.arguments().path("maxResults").asInt()).isEqualTo(2);
+    assertThat(entry.arguments().path("password").asText()).isNotEqualTo("hunter2");
+  }
+
   private static AuditCallObserver observer(
       AuditTrail trail, boolean intentBeforeForward, boolean outcomeBeforeAnswer) {
     AuditCallObserver observer = new AuditCallObserver();
@@ -104,8 +132,12 @@ class AuditCallObserverTest {
   }
 
   private static CallRecord record(ToolCall forwarded, CallOutcome outcome) {
+    return record(call(), forwarded, outcome);
+  }
+
+  private static CallRecord record(ToolCall call, ToolCall forwarded, CallOutcome outcome) {
     return new CallRecord(
-        call(),
+        call,
         forwarded,
         new MapContext(),
         outcome,
@@ -240,6 +272,11 @@ class AuditCallObserverTest {
     @Override
     public Duration intentGrace() {
       return Duration.ofMinutes(10);
+    }
+
+    @Override
+    public int maxArgumentsBytes() {
+      return 64;
     }
   }
 }

@@ -59,6 +59,50 @@ class AuditPublishOnCommitTest {
     assertThat(publishedPosition()).isGreaterThanOrEqualTo(event);
   }
 
+  @Test
+  void argumentsTooLargeForOneKafkaMessageAreOmittedAndPublishingGoesOn() throws Exception {
+    // Given: an allowed call with 1.2 MB of arguments (the relay takes up to 4 MiB; Kafka's
+    // producers refuse messages over 1 MiB)
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    String arguments = "{\"maxResults\":2,\"blob\":\"" + "x".repeat(1_200_000) + "\"}";
+
+    // When: it is forwarded and audited, then a small call follows
+    client.callTool("ListAHORuns", arguments);
+    client.callTool("ListAHORuns", "{\"maxResults\":1}");
+
+    // Then: the first event keeps the size and the digest, not the arguments
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> eventsOfSession(client.session()) == 2);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select args, args_digest from audit_event where session_id = ? order by seq limit 1")) {
+      s.setString(1, client.session());
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        assertThat(r.getString(1))
+            .contains("airlock/omitted")
+            .contains("1200026")
+            .hasSizeLessThan(200);
+        assertThat(r.getString(2))
+            .isEqualTo(
+                dev.airlock.policy.CanonicalJson.sha256(
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(arguments)));
+      }
+    }
+    // And both events reach the topic: nothing is stuck behind the large one
+    long last = eventOfSession(client.session());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> publishedPosition() >= last);
+  }
+
+  private long eventsOfSession(String session) throws Exception {
+    return single("select count(*) from audit_event where session_id = ?", session);
+  }
+
   private long eventOfSession(String session) throws Exception {
     return single("select coalesce(max(seq), 0) from audit_event where session_id = ?", session);
   }

@@ -1,0 +1,96 @@
+package dev.airlock.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.testing.McpTestClient;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call that needs approval but whose arguments would not fit in one Kafka message (the producer's
+ * default limit is 1 MiB) is refused before anything is stored: parked, its request could never be
+ * published, and the outbox publishes in order, so every later request would wait behind it.
+ */
+@QuarkusTest
+class OversizedApprovalTest {
+
+  @Inject Approvals approvals;
+  @Inject AgroalDataSource dataSource;
+
+  @TestHTTPResource("/mcp/healthomics")
+  URL gateway;
+
+  @Test
+  void argumentsTooLargeForAnApprovalRequestAreRefusedAndNothingIsParked() throws Exception {
+    // Given: 1.2 MB of arguments for a tool that needs approval (retry mode in the test policy)
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    String blob = "x".repeat(1_200_000);
+
+    // When
+    JsonNode refused = client.callTool("RetryTool", "{\"blob\":\"" + blob + "\"}");
+
+    // Then: a clear error, and no request for this session
+    assertThat(refused.path("result").path("isError").asBoolean()).isTrue();
+    assertThat(McpTestClient.text(refused))
+        .contains("too large for an approval request")
+        .contains("262144");
+    assertThat(
+            approvals.list(new ApprovalFilter(null, null, "RetryTool", null, null, 1000)).stream()
+                .filter(v -> client.session().equals(v.sessionId())))
+        .isEmpty();
+
+    // And the next request is parked and published as usual
+    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + System.nanoTime() + "}");
+    String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    assertThat(id).isNotBlank();
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> published(id));
+  }
+
+  @Test
+  void editedArgumentsTooLargeAreRefusedAndTheRequestStaysPending() throws Exception {
+    // Given: a pending request
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + System.nanoTime() + "}");
+    String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+
+    // When: a reviewer approves it with 300 KB of edited arguments
+    String body =
+        "{\"decision\":\"approve\",\"arguments\":{\"blob\":\"" + "x".repeat(300_000) + "\"}}";
+    io.restassured.response.Response answer =
+        io.restassured.RestAssured.given()
+            .auth()
+            .preemptive()
+            .basic("reviewer", "reviewer")
+            .contentType("application/json")
+            .body(body)
+            .post("/api/approvals/" + id + "/decision");
+
+    // Then
+    assertThat(answer.statusCode()).isEqualTo(422);
+    assertThat(answer.jsonPath().getString("error")).contains("edited arguments too large");
+    assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+  }
+
+  private boolean published(String approvalId) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select count(*) from approval_outbox where message_key = ? and sent_at is not null")) {
+      s.setString(1, approvalId);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getLong(1) > 0;
+      }
+    }
+  }
+}
