@@ -45,6 +45,13 @@ public class ApprovalService implements Approvals {
   private static final DecisionLog LOG = DecisionLog.of(ApprovalService.class);
   private static final String TIMED_OUT = "no decision within the approval timeout";
 
+  /**
+   * A reason goes into the decided message, the audit event and the agent's answer; Slack's modal
+   * takes at most 3,000 characters. Longer is a paste by mistake, and would make both messages
+   * large.
+   */
+  static final int MAX_REASON_CHARS = 4000;
+
   @Inject EntityManager entityManager;
   @Inject ApprovalConfig config;
   @Inject ObjectMapper json;
@@ -219,6 +226,13 @@ public class ApprovalService implements Approvals {
     if (votes.stream().anyMatch(v -> v.reviewerId.equals(reviewer.id()))) {
       return new DecisionResult.NotAllowed(
           reviewer.name() + " has already voted on this request; another reviewer must decide");
+    }
+    if (command.reason() != null && command.reason().length() > MAX_REASON_CHARS) {
+      return new DecisionResult.Invalid(
+          "reason too long: "
+              + command.reason().length()
+              + " characters, at most "
+              + MAX_REASON_CHARS);
     }
     if (command.editedArguments() != null) {
       if (command.verb() != DecisionCommand.Verb.APPROVE) {

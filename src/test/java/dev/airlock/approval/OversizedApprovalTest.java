@@ -81,6 +81,26 @@ class OversizedApprovalTest {
     assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
   }
 
+  @Test
+  void aReasonOverFourThousandCharactersIsRefusedAndTheRequestStaysPending() throws Exception {
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + System.nanoTime() + "}");
+    String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+
+    io.restassured.response.Response answer =
+        io.restassured.RestAssured.given()
+            .auth()
+            .preemptive()
+            .basic("reviewer", "reviewer")
+            .contentType("application/json")
+            .body("{\"decision\":\"deny\",\"reason\":\"" + "y".repeat(4001) + "\"}")
+            .post("/api/approvals/" + id + "/decision");
+
+    assertThat(answer.statusCode()).isEqualTo(422);
+    assertThat(answer.jsonPath().getString("error")).contains("reason too long: 4001 characters");
+    assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+  }
+
   private boolean published(String approvalId) throws Exception {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
