@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--no-full-gc] [--trace FILE]}; see
- * docs/benchmarks.md.
+ * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--park-warmup 0] [--no-full-gc]
+ * [--trace FILE]}; see docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -59,6 +59,10 @@ public final class ParkedCapacityBench {
     // With --no-full-gc the heap is read as it is (not after a full collection): a diagnostic for
     // what the harness's own full collections leave behind in the rounds after them.
     boolean fullGc = !flag(args, "--no-full-gc");
+    // With --park-warmup N: N calls parked and released before anything is measured, so that the
+    // JIT has compiled the park and release paths (parking 10,000 otherwise leaves its one C2
+    // thread compiling them for a minute after, measured at a quarter of a core).
+    int parkWarmup = Integer.parseInt(arg(args, "--park-warmup", "0"));
     String trace = arg(args, "--trace", null);
     if (trace != null) {
       RelayLoadBench.traceTo(Path.of(trace));
@@ -84,6 +88,10 @@ public final class ParkedCapacityBench {
       RelayLoadBench.maxRate(vertx, "warm-up", gateway, null, 20, warmup / 2, ALLOWED_CALL);
       RelayLoadBench.fixedRate(vertx, "warm-up", upstream.url(), null, rate, 20, 5, ALLOWED_CALL);
       RelayLoadBench.fixedRate(vertx, "warm-up", gateway, null, rate, 20, 10, ALLOWED_CALL);
+      if (parkWarmup > 0) {
+        report.add(parkAndRelease(gateway, base, parkWarmup, sessions, openConcurrency, parkLimit));
+      }
+      long heldBefore = upstream.heldCalls();
       states.add("nothing parked");
       load.add(measure.state(states.get(0)));
       if (!fullGc) {
@@ -137,7 +145,7 @@ public final class ParkedCapacityBench {
                   + " received %d held calls, in %.1f s; Airlock holds %d afterwards",
               approved,
               answered,
-              upstream.heldCalls(),
+              upstream.heldCalls() - heldBefore,
               releaseSeconds,
               awaitGauge(base, "airlock_parked_calls_held", 0, 30)));
 
@@ -178,6 +186,28 @@ public final class ParkedCapacityBench {
       }
       return AlternatingRounds.run(
           vertx, state, direct, gateway, null, rate, 50, seconds, rounds, ALLOWED_CALL);
+    }
+  }
+
+  /** The park warm-up: parks calls from a short-lived agents process, approves and awaits them. */
+  private static String parkAndRelease(
+      String gateway, String base, int calls, int sessions, int openConcurrency, int parkLimit)
+      throws Exception {
+    long start = System.nanoTime();
+    try (ParkedAgentsProcess warm =
+        ParkedAgentsProcess.start(gateway, calls, sessions, openConcurrency, parkLimit)) {
+      String parkedCount = warm.expect("parked", parkLimit + 120L).split(" ")[2];
+      int approved = approveAll(base, 360);
+      warm.send("await 120");
+      String answered = warm.expect("answered", 180).split(" ")[1];
+      awaitGauge(base, "airlock_parked_calls_held", 0, 30);
+      return String.format(
+          Locale.ROOT,
+          "park warm-up: %s parked, %d approved, %s answered, in %.0f s",
+          parkedCount,
+          approved,
+          answered,
+          (System.nanoTime() - start) / 1e9);
     }
   }
 
