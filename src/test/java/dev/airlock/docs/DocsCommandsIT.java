@@ -171,6 +171,7 @@ class DocsCommandsIT {
             .replace("--warmup 20", "--warmup 2")
             .replace("--parked 10000", "--parked 300")
             .replace("--sessions 100", "--sessions 10")
+            .replace("--park-warmup 2000", "--park-warmup 50")
             .replace("--events 1000000", "--events 20000")
             .replace(" policy.json", " src/main/resources/policy/default-policy.json")
             .replace(
