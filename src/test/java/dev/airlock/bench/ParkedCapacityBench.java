@@ -196,15 +196,17 @@ public final class ParkedCapacityBench {
     long start = System.nanoTime();
     try (ParkedAgentsProcess warm =
         ParkedAgentsProcess.start(gateway, calls, sessions, openConcurrency, parkLimit)) {
-      String parkedCount = warm.expect("parked", parkLimit + 120L).split(" ")[2];
+      String[] parked = warm.expect("parked", parkLimit + 120L).split(" ");
       int approved = approveAll(base, 360);
       warm.send("await 120");
       String answered = warm.expect("answered", 180).split(" ")[1];
       awaitGauge(base, "airlock_parked_calls_held", 0, 30);
       return String.format(
           Locale.ROOT,
-          "park warm-up: %s parked, %d approved, %s answered, in %.0f s",
-          parkedCount,
+          "park warm-up: %s parked (%s streams open when counted), %d approved, %s answered, in"
+              + " %.0f s",
+          parked[1],
+          parked[2],
           approved,
           answered,
           (System.nanoTime() - start) / 1e9);
