@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -238,12 +239,7 @@ public class ApprovalService implements Approvals {
       if (command.verb() != DecisionCommand.Verb.APPROVE) {
         return new DecisionResult.Invalid("only an approval can carry edited arguments");
       }
-      int size =
-          command
-              .editedArguments()
-              .toString()
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8)
-              .length;
+      int size = command.editedArguments().toString().getBytes(StandardCharsets.UTF_8).length;
       if (size > config.maxArgumentsBytes()) {
         return new DecisionResult.Invalid(
             "edited arguments too large: "

@@ -1,6 +1,7 @@
 package dev.airlock.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.approval.Redaction;
 import dev.airlock.guard.CallId;
@@ -22,6 +23,9 @@ import java.util.concurrent.CompletionStage;
 /** One audit event per {@code tools/call}, whatever became of it. */
 @ApplicationScoped
 public class AuditCallObserver implements CallObserver {
+
+  /** The one key of the arguments an event keeps in place of ones too large for it. */
+  static final String OMITTED = "airlock/omitted";
 
   @Inject AuditTrail trail;
   @Inject AuditConfig config;
@@ -90,13 +94,10 @@ public class AuditCallObserver implements CallObserver {
 
   /** What an event keeps of arguments too large for it. */
   private ObjectNode omitted(int bytes) {
-    ObjectNode marker = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode marker = JsonNodeFactory.instance.objectNode();
     marker.putObject(OMITTED).put("bytes", bytes).put("limit", config.maxArgumentsBytes());
     return marker;
   }
-
-  /** The one key of the arguments an event keeps in place of ones too large for it. */
-  static final String OMITTED = "airlock/omitted";
 
   AuditEntry entry(CallRecord record) {
     Decision decision = record.context().get(Decision.class).orElse(null);
