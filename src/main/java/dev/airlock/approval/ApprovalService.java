@@ -15,6 +15,7 @@ import dev.airlock.audit.AuditTrail;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.logging.DecisionLog;
 import dev.airlock.policy.ApprovalRule;
+import dev.airlock.policy.CanonicalJson;
 import dev.airlock.policy.Decision;
 import dev.airlock.tracing.CallTracer;
 import io.quarkus.panache.common.Sort;
@@ -24,7 +25,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -239,7 +239,7 @@ public class ApprovalService implements Approvals {
       if (command.verb() != DecisionCommand.Verb.APPROVE) {
         return new DecisionResult.Invalid("only an approval can carry edited arguments");
       }
-      int size = command.editedArguments().toString().getBytes(StandardCharsets.UTF_8).length;
+      int size = CanonicalJson.measure(command.editedArguments()).bytes();
       if (size > config.maxArgumentsBytes()) {
         return new DecisionResult.Invalid(
             "edited arguments too large: "

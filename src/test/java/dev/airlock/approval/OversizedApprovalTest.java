@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ParkedCalls;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.sql.Connection;
@@ -50,8 +52,7 @@ class OversizedApprovalTest {
         .isEmpty();
 
     // And the next request is parked and published as usual
-    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + System.nanoTime() + "}");
-    String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    String id = ParkedCalls.approvalId(client.callTool("RetryTool", nonce()));
     assertThat(id).isNotBlank();
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> published(id));
   }
@@ -60,20 +61,12 @@ class OversizedApprovalTest {
   void editedArgumentsTooLargeAreRefusedAndTheRequestStaysPending() throws Exception {
     // Given: a pending request
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
-    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + System.nanoTime() + "}");
-    String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    String id = ParkedCalls.approvalId(client.callTool("RetryTool", nonce()));
 
     // When: a reviewer approves it with 300 KB of edited arguments
     String body =
         "{\"decision\":\"approve\",\"arguments\":{\"blob\":\"" + "x".repeat(300_000) + "\"}}";
-    io.restassured.response.Response answer =
-        io.restassured.RestAssured.given()
-            .auth()
-            .preemptive()
-            .basic("reviewer", "reviewer")
-            .contentType("application/json")
-            .body(body)
-            .post("/api/approvals/" + id + "/decision");
+    Response answer = ParkedCalls.postDecision(id, body);
 
     // Then
     assertThat(answer.statusCode()).isEqualTo(422);
@@ -84,21 +77,19 @@ class OversizedApprovalTest {
   @Test
   void aReasonOverFourThousandCharactersIsRefusedAndTheRequestStaysPending() throws Exception {
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
-    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + System.nanoTime() + "}");
-    String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    String id = ParkedCalls.approvalId(client.callTool("RetryTool", nonce()));
 
-    io.restassured.response.Response answer =
-        io.restassured.RestAssured.given()
-            .auth()
-            .preemptive()
-            .basic("reviewer", "reviewer")
-            .contentType("application/json")
-            .body("{\"decision\":\"deny\",\"reason\":\"" + "y".repeat(4001) + "\"}")
-            .post("/api/approvals/" + id + "/decision");
+    Response answer =
+        ParkedCalls.postDecision(
+            id, "{\"decision\":\"deny\",\"reason\":\"" + "y".repeat(4001) + "\"}");
 
     assertThat(answer.statusCode()).isEqualTo(422);
     assertThat(answer.jsonPath().getString("error")).contains("reason too long: 4001 characters");
     assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
+  }
+
+  private static String nonce() {
+    return "{\"nonce\":" + System.nanoTime() + "}";
   }
 
   private boolean published(String approvalId) throws Exception {

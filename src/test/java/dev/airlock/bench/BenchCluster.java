@@ -6,6 +6,10 @@ import dev.airlock.testing.AirlockProcess;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,12 +59,12 @@ final class BenchCluster implements AutoCloseable {
    * checkpoint is then {@code checkpoint_timeout} (5 min) away, so rounds that follow are not the
    * ones that happen to run while a checkpoint writes the pages of what came before.
    */
-  void checkpoint() throws java.sql.SQLException {
+  void checkpoint() throws SQLException {
     EmbeddedPostgres postgres = infrastructure.postgres();
-    try (java.sql.Connection connection =
-            java.sql.DriverManager.getConnection(
+    try (Connection connection =
+            DriverManager.getConnection(
                 postgres.jdbcUrl(), postgres.username(), postgres.password());
-        java.sql.Statement statement = connection.createStatement()) {
+        Statement statement = connection.createStatement()) {
       statement.execute("CHECKPOINT");
     }
   }

@@ -75,12 +75,13 @@ public final class ParkedAgents {
       call.opened()
           .whenComplete(
               (sse, error) -> {
-                opening.release();
                 if (Boolean.TRUE.equals(sse)) {
                   streams.incrementAndGet();
                 } else {
                   notHeld.incrementAndGet();
                 }
+                // Last: the count below waits for every permit, and must see this call counted.
+                opening.release();
               });
       calls.add(call);
     }

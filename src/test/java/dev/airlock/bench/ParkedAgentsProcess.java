@@ -64,13 +64,42 @@ final class ParkedAgentsProcess implements AutoCloseable {
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }
 
-  void send(String command) throws Exception {
+  /** What the agents report once they have parked. */
+  record Parked(long requested, long streams, long notHeld, double seconds) {}
+
+  /** Calls answered with the upstream's result, and calls still waiting. */
+  record Answered(long withResult, long stillOpen) {}
+
+  /** Waits (at most {@code seconds}) for the agents to have parked their calls. */
+  Parked parked(long seconds) throws Exception {
+    String[] line = expect("parked", seconds).split(" ");
+    return new Parked(
+        Long.parseLong(line[1]),
+        Long.parseLong(line[2]),
+        Long.parseLong(line[3]),
+        Double.parseDouble(line[4]));
+  }
+
+  /** How many calls have no answer yet. */
+  long open() throws Exception {
+    send("open");
+    return Long.parseLong(expect("open", 60).split(" ")[1]);
+  }
+
+  /** Waits (at most {@code seconds}) until every call is answered. */
+  Answered awaitAnswered(int seconds) throws Exception {
+    send("await " + seconds);
+    String[] line = expect("answered", seconds + 60L).split(" ");
+    return new Answered(Long.parseLong(line[1]), Long.parseLong(line[2]));
+  }
+
+  private void send(String command) throws Exception {
     commands.write(command + "\n");
     commands.flush();
   }
 
   /** The next reply, which must start with {@code word}; waits at most {@code seconds}. */
-  String expect(String word, long seconds) throws Exception {
+  private String expect(String word, long seconds) throws Exception {
     String line = replies.poll(seconds, TimeUnit.SECONDS);
     if (line == null || !line.startsWith(word + " ")) {
       throw new IllegalStateException(

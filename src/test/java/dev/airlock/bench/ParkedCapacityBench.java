@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,22 +103,21 @@ public final class ParkedCapacityBench {
 
       // 2. Park N calls over `sessions` sessions, from the agents' own process.
       agents = ParkedAgentsProcess.start(gateway, parked, sessions, openConcurrency, parkLimit);
-      String[] parkedLine = agents.expect("parked", parkLimit + 120L).split(" ");
-      long streams = Long.parseLong(parkedLine[2]);
-      double parkSeconds = Double.parseDouble(parkedLine[4]);
+      ParkedAgentsProcess.Parked parkedCalls = agents.parked(parkLimit + 120L);
+      long streams = parkedCalls.streams();
       long held = awaitGauge(base, "airlock_parked_calls_held", streams, 60);
       report.add(
           String.format(
               Locale.ROOT,
-              "parked: %s requested, %d SSE streams open at the agents (their own process), %s"
+              "parked: %d requested, %d SSE streams open at the agents (their own process), %d"
                   + " answered otherwise, Airlock holds %d (airlock_parked_calls_held), in %.1f s"
                   + " (%.0f/s)",
-              parkedLine[1],
+              parkedCalls.requested(),
               streams,
-              parkedLine[3],
+              parkedCalls.notHeld(),
               held,
-              parkSeconds,
-              streams / parkSeconds));
+              parkedCalls.seconds(),
+              streams / parkedCalls.seconds()));
       Heap parkedHeap = heap(pid, base, fullGc);
       report.add("heap after GC, " + held + " parked: " + parkedHeap);
       report.add("Airlock open file descriptors: " + descriptors(pid));
@@ -126,17 +126,14 @@ public final class ParkedCapacityBench {
       settle(settleSeconds);
       states.add(held + " parked");
       load.add(measure.state(states.get(1)));
-      agents.send("open");
-      report.add("streams still open after the load: " + agents.expect("open", 60).substring(5));
+      report.add("streams still open after the load: " + agents.open());
       Heap afterLoad = heap(pid, base, fullGc);
       report.add("heap after GC, after the load with calls parked: " + afterLoad);
 
       // 4. Approve them all; every call must reach the upstream and its agent.
       long releaseStart = System.nanoTime();
       int approved = approveAll(base, 360);
-      agents.send("await 120");
-      String[] answeredLine = agents.expect("answered", 180).split(" ");
-      long answered = Long.parseLong(answeredLine[1]);
+      long answered = agents.awaitAnswered(120).withResult();
       double releaseSeconds = (System.nanoTime() - releaseStart) / 1e9;
       report.add(
           String.format(
@@ -196,17 +193,15 @@ public final class ParkedCapacityBench {
     long start = System.nanoTime();
     try (ParkedAgentsProcess warm =
         ParkedAgentsProcess.start(gateway, calls, sessions, openConcurrency, parkLimit)) {
-      String[] parked = warm.expect("parked", parkLimit + 120L).split(" ");
+      ParkedAgentsProcess.Parked parked = warm.parked(parkLimit + 120L);
       int approved = approveAll(base, 360);
-      warm.send("await 120");
-      String answered = warm.expect("answered", 180).split(" ")[1];
+      long answered = warm.awaitAnswered(120).withResult();
       awaitGauge(base, "airlock_parked_calls_held", 0, 30);
       return String.format(
           Locale.ROOT,
-          "park warm-up: %s parked (%s streams open when counted), %d approved, %s answered, in"
-              + " %.0f s",
-          parked[1],
-          parked[2],
+          "park warm-up: %d parked (%d streams), %d approved, %d answered, in %.0f s",
+          parked.requested(),
+          parked.streams(),
           approved,
           answered,
           (System.nanoTime() - start) / 1e9);
@@ -331,7 +326,7 @@ public final class ParkedCapacityBench {
   }
 
   private static boolean flag(String[] args, String name) {
-    return java.util.Arrays.asList(args).contains(name);
+    return Arrays.asList(args).contains(name);
   }
 
   private static String arg(String[] args, String name, String fallback) {

@@ -11,6 +11,7 @@ import dev.airlock.approval.Approvals;
 import dev.airlock.testing.EmbeddedServices;
 import dev.airlock.testing.FakeSlack;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ParkedCalls;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -290,13 +291,7 @@ class SlackApprovalsTest {
     }
 
     // When: it is decided, which queues an update of a message that does not exist
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"deny\",\"reason\":\"never posted\"}")
-        .post("/api/approvals/" + id + "/decision")
+    ParkedCalls.postDecision(id, "{\"decision\":\"deny\",\"reason\":\"never posted\"}")
         .then()
         .statusCode(200);
 
@@ -335,8 +330,7 @@ class SlackApprovalsTest {
   private String parkRetry(String nonce) throws Exception {
     // RetryTool needs approval in retry mode (test policy): the call returns at once with its id.
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
-    JsonNode pending = client.callTool("RetryTool", "{\"nonce\":" + nonce + "}");
-    return pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    return ParkedCalls.approvalId(client.callTool("RetryTool", "{\"nonce\":" + nonce + "}"));
   }
 
   private FakeSlack.Call awaitPost(String id) {

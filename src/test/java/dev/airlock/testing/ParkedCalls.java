@@ -7,6 +7,7 @@ import dev.airlock.approval.ApprovalFilter;
 import dev.airlock.approval.ApprovalStatus;
 import dev.airlock.approval.ApprovalView;
 import dev.airlock.approval.Approvals;
+import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -47,16 +48,24 @@ public final class ParkedCalls {
             Objects::nonNull);
   }
 
+  /** The approval id an answer carries (retry mode, or auto mode past its budget). */
+  public static String approvalId(JsonNode answer) {
+    return answer.path("result").path("_meta").path("airlock/approval").path("id").asText();
+  }
+
   /** Decides through the REST API as the local run's {@code reviewer}. */
   public static void decideThroughApi(String id, String decision) {
-    given()
+    postDecision(id, "{\"decision\":\"" + decision + "\"}").then().statusCode(200);
+  }
+
+  /** Posts a decision body through the REST API as {@code reviewer}; the answer, whatever it is. */
+  public static Response postDecision(String id, String body) {
+    return given()
         .auth()
         .preemptive()
         .basic("reviewer", "reviewer")
         .contentType("application/json")
-        .body("{\"decision\":\"" + decision + "\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+        .body(body)
+        .post("/api/approvals/" + id + "/decision");
   }
 }
