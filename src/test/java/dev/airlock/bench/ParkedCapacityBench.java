@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--park-warmup 0] [--no-full-gc]
- * [--trace FILE]}; see docs/benchmarks.md.
+ * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--park-warmup 0] [--jit-quiet 0]
+ * [--no-full-gc] [--trace FILE]}; see docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -49,9 +49,9 @@ public final class ParkedCapacityBench {
     int openConcurrency = Integer.parseInt(arg(args, "--open-concurrency", "32"));
     int parkLimit = Integer.parseInt(arg(args, "--park-seconds", "300"));
     int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
-    // The pause before the parked rounds. Parking 10,000 calls in 40 s leaves PostgreSQL and the
-    // JVM work for a while afterwards (autovacuum of the new rows, WAL, collections); a longer one
-    // measures holding them rather than the aftermath of parking them.
+    // The pause before each state's rounds, after the harness's full GC. Parking 10,000 calls in
+    // 40 s leaves PostgreSQL and the JVM work for a while afterwards (autovacuum of the new rows,
+    // WAL, collections); a longer one measures holding them rather than the aftermath of parking.
     int settleSeconds = Integer.parseInt(arg(args, "--settle", "5"));
     // With --checkpoint: a PostgreSQL checkpoint before each state's rounds, so that no state is
     // measured while a checkpoint writes out the pages of the state before (on a slow disk they
@@ -64,6 +64,11 @@ public final class ParkedCapacityBench {
     // JIT has compiled the park and release paths (parking 10,000 otherwise leaves its one C2
     // thread compiling them for a minute after, measured at a quarter of a core).
     int parkWarmup = Integer.parseInt(arg(args, "--park-warmup", "0"));
+    // With --jit-quiet S: before each state's rounds the allowed load goes on through Airlock, 10 s
+    // at a time, until its JIT compiler used under 2% of a core in the last 10 s (at most S s
+    // more). A diagnostic: parking and releasing start the compiler again, and this rules out its
+    // competing with the rounds (on 2026-12-02 the p99 was no better with it, docs/benchmarks.md).
+    int jitQuiet = Integer.parseInt(arg(args, "--jit-quiet", "0"));
     String trace = arg(args, "--trace", null);
     if (trace != null) {
       RelayLoadBench.traceTo(Path.of(trace));
@@ -78,7 +83,16 @@ public final class ParkedCapacityBench {
       long pid = cluster.replica(0).pid();
       Measure measure =
           new Measure(
-              vertx, upstream.url(), gateway, rate, seconds, rounds, checkpoint ? cluster : null);
+              vertx,
+              upstream.url(),
+              gateway,
+              rate,
+              seconds,
+              rounds,
+              checkpoint ? cluster : null,
+              new JitActivity(pid),
+              jitQuiet,
+              report);
       List<AlternatingRounds> load = new ArrayList<>();
       List<String> states = new ArrayList<>();
 
@@ -93,13 +107,18 @@ public final class ParkedCapacityBench {
         report.add(parkAndRelease(gateway, base, parkWarmup, sessions, openConcurrency, parkLimit));
       }
       long heldBefore = upstream.heldCalls();
-      states.add("nothing parked");
-      load.add(measure.state(states.get(0)));
+      // Each state's rounds start as the parked state's do: after the full GC that measures the
+      // heap, and the settle. Until 2026-12-02 only the parked rounds did, so the other two states
+      // were measured while the young collections still copied what the releases before them had
+      // left alive (see docs/benchmarks.md).
       if (!fullGc) {
         report.add("--no-full-gc: the heap figures below are as found, not after a full GC");
       }
       Heap before = heap(pid, base, fullGc);
       report.add("heap after GC, nothing parked: " + before);
+      settle(settleSeconds);
+      states.add("nothing parked");
+      load.add(measure.state(states.get(0)));
 
       // 2. Park N calls over `sessions` sessions, from the agents' own process.
       agents = ParkedAgentsProcess.start(gateway, parked, sessions, openConcurrency, parkLimit);
@@ -147,9 +166,10 @@ public final class ParkedCapacityBench {
               awaitGauge(base, "airlock_parked_calls_held", 0, 30)));
 
       // 5. The same load again with nothing parked, the JVM now as warm as in step 3.
+      report.add("heap after GC, all released: " + heap(pid, base, fullGc));
+      settle(settleSeconds);
       states.add("nothing parked, after the release");
       load.add(measure.state(states.get(2)));
-      report.add("heap after GC, all released: " + heap(pid, base, fullGc));
 
       System.out.println("| run @" + rate + "/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
       System.out.println("|---|---|---|---|---|---|");
@@ -175,9 +195,20 @@ public final class ParkedCapacityBench {
       int rate,
       int seconds,
       int rounds,
-      BenchCluster checkpointing) {
+      BenchCluster checkpointing,
+      JitActivity jit,
+      int jitQuietSeconds,
+      List<String> report) {
 
     AlternatingRounds state(String state) throws Exception {
+      if (jitQuietSeconds > 0) {
+        report.add(
+            "before the rounds, "
+                + state
+                + ": "
+                + RelayLoadBench.warmUntilJitQuiet(
+                    vertx, jit, gateway, null, rate, 50, jitQuietSeconds, ALLOWED_CALL));
+      }
       if (checkpointing != null) {
         checkpointing.checkpoint();
       }

@@ -74,14 +74,17 @@ public final class RelayLoadBench {
       fixedRate(vertx, "warm-up direct", direct, null, rate, sessions, 5);
       fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, Math.max(5, warmup / 2));
       if (jitQuiet != null) {
-        warmUntilJitQuiet(
-            vertx,
-            new JitActivity(Long.parseLong(jitQuiet)),
-            gateway,
-            token,
-            rate,
-            sessions,
-            warmup);
+        System.out.println(
+            "warm-up: "
+                + warmUntilJitQuiet(
+                    vertx,
+                    new JitActivity(Long.parseLong(jitQuiet)),
+                    gateway,
+                    token,
+                    rate,
+                    sessions,
+                    warmup,
+                    CALL));
       }
       AlternatingRounds rounds =
           AlternatingRounds.run(
@@ -109,30 +112,35 @@ public final class RelayLoadBench {
   private static final int JIT_SLICE_SECONDS = 10;
   private static final double JIT_QUIET_SHARE = 0.02;
 
-  private static void warmUntilJitQuiet(
+  /**
+   * Sends {@code call} through the gateway at the fixed rate, {@value #JIT_SLICE_SECONDS} s at a
+   * time, until the compiler used under 2% of a core in a slice or {@code maxExtraSeconds} have
+   * passed; says how long it took and where the compiler ended.
+   */
+  static String warmUntilJitQuiet(
       Vertx vertx,
       JitActivity jit,
       String gateway,
       String token,
       int rate,
       int sessions,
-      int maxExtraSeconds)
+      int maxExtraSeconds,
+      String call)
       throws Exception {
     double share = Double.NaN;
     int extra = 0;
     while (extra < Math.max(JIT_SLICE_SECONDS, maxExtraSeconds)) {
       double before = jit.millis();
-      fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, JIT_SLICE_SECONDS);
+      fixedRate(vertx, "warm-up gateway", gateway, token, rate, sessions, JIT_SLICE_SECONDS, call);
       extra += JIT_SLICE_SECONDS;
       share = (jit.millis() - before) / (JIT_SLICE_SECONDS * 1000.0);
       if (share < JIT_QUIET_SHARE) {
         break;
       }
     }
-    System.out.printf(
+    return String.format(
         Locale.ROOT,
-        "warm-up: %d s more at the fixed rate; the JIT compiler used %.1f%% of a core in the last"
-            + " %d s%n",
+        "%d s more at the fixed rate; the JIT compiler used %.1f%% of a core in the last %d s",
         extra,
         share * 100,
         JIT_SLICE_SECONDS);
