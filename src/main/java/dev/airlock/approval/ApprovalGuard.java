@@ -1,12 +1,12 @@
 package dev.airlock.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.guard.ApprovalRef;
 import dev.airlock.guard.Guard;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
+import dev.airlock.guard.ToolError;
 import dev.airlock.guard.TraceParent;
 import dev.airlock.guard.Verdict;
 import dev.airlock.policy.ApprovalRule;
@@ -271,20 +271,12 @@ public class ApprovalGuard implements Guard {
 
   /** Refused before anything is stored: there is no request, so no approval metadata. */
   private ObjectNode tooLarge(int size) {
-    ObjectNode result = JsonNodeFactory.instance.objectNode();
-    result
-        .putArray("content")
-        .addObject()
-        .put("type", "text")
-        .put(
-            "text",
-            "Arguments too large for an approval request: "
-                + size
-                + " bytes, at most "
-                + config.maxArgumentsBytes()
-                + " (airlock.approval.max-arguments-bytes); nothing was parked");
-    result.put("isError", true);
-    return result;
+    return ToolError.of(
+        "Arguments too large for an approval request: "
+            + size
+            + " bytes, at most "
+            + config.maxArgumentsBytes()
+            + " (airlock.approval.max-arguments-bytes); nothing was parked");
   }
 
   private static ObjectNode withdrawn(ApprovalView view) {
@@ -292,9 +284,7 @@ public class ApprovalGuard implements Guard {
   }
 
   static ObjectNode error(ApprovalView view, String text) {
-    ObjectNode result = JsonNodeFactory.instance.objectNode();
-    result.putArray("content").addObject().put("type", "text").put("text", text);
-    result.put("isError", true);
+    ObjectNode result = ToolError.of(text);
     ObjectNode meta = result.putObject("_meta").putObject("airlock/approval");
     meta.put("id", view.id());
     meta.put("status", view.status().name().toLowerCase(java.util.Locale.ROOT));

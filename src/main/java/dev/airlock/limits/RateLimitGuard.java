@@ -1,10 +1,10 @@
 package dev.airlock.limits;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.guard.Guard;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
+import dev.airlock.guard.ToolError;
 import dev.airlock.guard.Verdict;
 import dev.airlock.policy.Decision;
 import dev.airlock.policy.LimitRule;
@@ -109,9 +109,7 @@ public class RateLimitGuard implements Guard {
             + "; retry in "
             + retry
             + " s";
-    ObjectNode result = JsonNodeFactory.instance.objectNode();
-    result.putArray("content").addObject().put("type", "text").put("text", text);
-    result.put("isError", true);
+    ObjectNode result = ToolError.of(text);
     ObjectNode details = result.putObject("_meta").putObject("airlock/decision");
     details.put("decision", "limit");
     details.put("rule", limit.ruleId());

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.ParkedCalls;
+import dev.airlock.testing.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -93,15 +91,10 @@ class OversizedApprovalTest {
   }
 
   private boolean published(String approvalId) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "select count(*) from approval_outbox where message_key = ? and sent_at is not null")) {
-      s.setString(1, approvalId);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1) > 0;
-      }
-    }
+    return Rows.number(
+            dataSource,
+            "select count(*) from approval_outbox where message_key = ? and sent_at is not null",
+            approvalId)
+        > 0;
   }
 }

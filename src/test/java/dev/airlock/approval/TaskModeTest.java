@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.Rows;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -110,19 +111,10 @@ class TaskModeTest {
   }
 
   private java.util.List<String> callEvents(String decisionId) throws Exception {
-    java.util.List<String> outcomes = new java.util.ArrayList<>();
-    try (java.sql.Connection c = dataSource.getConnection();
-        java.sql.PreparedStatement s =
-            c.prepareStatement(
-                "select outcome from audit_event where kind = 'call' and decision_id = ?")) {
-      s.setString(1, decisionId);
-      try (java.sql.ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          outcomes.add(r.getString(1));
-        }
-      }
-    }
-    return outcomes;
+    return Rows.strings(
+        dataSource,
+        "select outcome from audit_event where kind = 'call' and decision_id = ?",
+        decisionId);
   }
 
   @Test

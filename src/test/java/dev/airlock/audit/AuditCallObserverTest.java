@@ -10,6 +10,7 @@ import dev.airlock.guard.CallRecord;
 import dev.airlock.guard.Caller;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
+import dev.airlock.policy.CanonicalJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,9 +105,7 @@ class AuditCallObserverTest {
     // Then
     assertThat(entry.arguments().toString())
         .isEqualTo("{\"airlock/omitted\":{\"bytes\":100,\"limit\":64}}");
-    assertThat(entry.argumentsDigest())
-        .isEqualTo(dev.airlock.policy.CanonicalJson.sha256(arguments))
-        .hasSize(64);
+    assertThat(entry.argumentsDigest()).isEqualTo(CanonicalJson.sha256(arguments)).hasSize(64);
   }
 
   @Test

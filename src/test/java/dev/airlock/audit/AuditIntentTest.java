@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.Rows;
 import dev.airlock.testing.ScriptedUpstream;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.http.HttpUpstream;
@@ -19,11 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -340,16 +338,6 @@ class AuditIntentTest {
 
   /** The first column of a query with one parameter. */
   private List<String> strings(String sql, String parameter) throws Exception {
-    List<String> values = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, parameter);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          values.add(r.getString(1));
-        }
-      }
-    }
-    return values;
+    return Rows.strings(dataSource, sql, parameter);
   }
 }

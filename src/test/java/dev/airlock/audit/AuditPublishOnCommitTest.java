@@ -2,7 +2,10 @@ package dev.airlock.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.airlock.policy.CanonicalJson;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,9 +13,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -74,23 +74,13 @@ class AuditPublishOnCommitTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> eventsOfSession(client.session()) == 2);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "select args, args_digest from audit_event where session_id = ? order by seq limit 1")) {
-      s.setString(1, client.session());
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        assertThat(r.getString(1))
-            .contains("airlock/omitted")
-            .contains("1200026")
-            .hasSizeLessThan(200);
-        assertThat(r.getString(2))
-            .isEqualTo(
-                dev.airlock.policy.CanonicalJson.sha256(
-                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(arguments)));
-      }
-    }
+    String first = "from audit_event where session_id = ? order by seq limit 1";
+    assertThat(Rows.strings(dataSource, "select args " + first, client.session()).get(0))
+        .contains("airlock/omitted")
+        .contains("1200026")
+        .hasSizeLessThan(200);
+    assertThat(Rows.strings(dataSource, "select args_digest " + first, client.session()).get(0))
+        .isEqualTo(CanonicalJson.sha256(new ObjectMapper().readTree(arguments)));
     // And both events reach the topic: nothing is stuck behind the large one
     long last = eventOfSession(client.session());
     Awaitility.await()
@@ -100,27 +90,16 @@ class AuditPublishOnCommitTest {
   }
 
   private long eventsOfSession(String session) throws Exception {
-    return single("select count(*) from audit_event where session_id = ?", session);
+    return Rows.number(
+        dataSource, "select count(*) from audit_event where session_id = ?", session);
   }
 
   private long eventOfSession(String session) throws Exception {
-    return single("select coalesce(max(seq), 0) from audit_event where session_id = ?", session);
+    return Rows.number(
+        dataSource, "select coalesce(max(seq), 0) from audit_event where session_id = ?", session);
   }
 
   private long publishedPosition() throws Exception {
-    return single(AuditPublisher.PUBLISHED_POSITION, null);
-  }
-
-  private long single(String sql, String parameter) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      if (parameter != null) {
-        s.setString(1, parameter);
-      }
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
+    return Rows.number(dataSource, AuditPublisher.PUBLISHED_POSITION);
   }
 }

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.approval.Approvals;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.ParkedCalls;
+import dev.airlock.testing.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -130,14 +128,12 @@ class DecisionIdInLogsTest {
   }
 
   private String decisionIdAudited(String session) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "select decision_id from audit_event where kind = 'call' and session_id = ?")) {
-      s.setString(1, session);
-      try (ResultSet r = s.executeQuery()) {
-        return r.next() ? r.getString(1) : null;
-      }
-    }
+    return Rows.strings(
+            dataSource,
+            "select decision_id from audit_event where kind = 'call' and session_id = ?",
+            session)
+        .stream()
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.guard.Guard;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
+import dev.airlock.guard.ToolError;
 import dev.airlock.guard.ToolListing;
 import dev.airlock.guard.Verdict;
 import dev.airlock.policy.Decision;
@@ -90,14 +91,8 @@ public class PolicyGuard implements Guard {
 
   /** The tool result an agent gets for a denied call: text a model can act on, details in _meta. */
   static ObjectNode denial(Decision.Deny deny) {
-    ObjectNode result = JsonNodeFactory.instance.objectNode();
     String reason = deny.reason() == null ? "not allowed" : deny.reason();
-    result
-        .putArray("content")
-        .addObject()
-        .put("type", "text")
-        .put("text", "Denied by policy rule " + deny.ruleId() + ": " + reason);
-    result.put("isError", true);
+    ObjectNode result = ToolError.of("Denied by policy rule " + deny.ruleId() + ": " + reason);
     ObjectNode details = result.putObject("_meta").putObject("airlock/decision");
     details.put("decision", "deny");
     details.put("rule", deny.ruleId());
