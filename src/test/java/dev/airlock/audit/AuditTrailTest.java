@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.testing.EmbeddedServices;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,7 +16,6 @@ import java.io.StringReader;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -181,14 +181,11 @@ class AuditTrailTest {
         .get("/api/audit/export?format=jsonl&agent=nobody")
         .then()
         .statusCode(200);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "select count(*) from audit_event where kind = 'admin' and decision = 'audit exported' and reviewers like '%admin%'");
-        ResultSet r = s.executeQuery()) {
-      r.next();
-      assertThat(r.getLong(1)).isPositive();
-    }
+    assertThat(
+            Rows.number(
+                dataSource,
+                "select count(*) from audit_event where kind = 'admin' and decision = 'audit exported' and reviewers like '%admin%'"))
+        .isPositive();
   }
 
   @Test
@@ -257,30 +254,16 @@ class AuditTrailTest {
   }
 
   private List<Long> seqsOfSession(String session) throws Exception {
-    List<Long> seqs = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("select seq from audit_event where session_id = ? order by seq")) {
-      s.setString(1, session);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          seqs.add(r.getLong(1));
-        }
-      }
-    }
-    return seqs;
+    return Rows.strings(
+            dataSource, "select seq from audit_event where session_id = ? order by seq", session)
+        .stream()
+        .map(Long::valueOf)
+        .toList();
   }
 
   private String column(long seq, String name) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("select " + name + " from audit_event where seq = ?")) {
-      s.setLong(1, seq);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getString(1);
-      }
-    }
+    return Rows.strings(dataSource, "select " + name + " from audit_event where seq = ?", seq)
+        .get(0);
   }
 
   private void update(long seq, String reason) throws Exception {

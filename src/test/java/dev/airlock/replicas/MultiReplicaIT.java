@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.embedded.EmbeddedInfrastructure;
 import dev.airlock.testing.AirlockProcess;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.Rows;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,16 +17,25 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Two Airlock processes (the packaged jar) share one real Kafka and one real PostgreSQL: a call
@@ -174,19 +185,15 @@ class MultiReplicaIT {
   }
 
   /** The decisions of a session's events on the airlock.audit topic, once it has that many. */
-  private java.util.List<String> auditTopicDecisionsOfSession(String session, int atLeast)
-      throws Exception {
-    java.util.Properties props = new java.util.Properties();
+  private List<String> auditTopicDecisionsOfSession(String session, int atLeast) throws Exception {
+    Properties props = new Properties();
     props.put("bootstrap.servers", infrastructure.kafka().bootstrapServers());
-    props.put("group.id", "audit-outage-" + java.util.UUID.randomUUID());
+    props.put("group.id", "audit-outage-" + UUID.randomUUID());
     props.put("auto.offset.reset", "earliest");
-    java.util.List<String> decisions = new java.util.ArrayList<>();
-    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-            props,
-            new org.apache.kafka.common.serialization.StringDeserializer(),
-            new org.apache.kafka.common.serialization.StringDeserializer())) {
-      consumer.subscribe(java.util.List.of("airlock.audit"));
+    List<String> decisions = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(List.of("airlock.audit"));
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (decisions.size() < atLeast && System.nanoTime() < deadline) {
         for (var record : consumer.poll(Duration.ofMillis(500))) {
@@ -200,25 +207,16 @@ class MultiReplicaIT {
     return decisions;
   }
 
-  private java.util.List<String> callOutcomesOfSession(String session) throws Exception {
+  private List<String> callOutcomesOfSession(String session) throws Exception {
     Map<String, String> config = infrastructure.config();
-    java.util.List<String> outcomes = new java.util.ArrayList<>();
-    try (java.sql.Connection c =
-            java.sql.DriverManager.getConnection(
-                config.get("quarkus.datasource.jdbc.url"),
-                config.get("quarkus.datasource.username"),
-                config.get("quarkus.datasource.password"));
-        java.sql.PreparedStatement s =
-            c.prepareStatement(
-                "select outcome from audit_event where kind = 'call' and session_id = ?")) {
-      s.setString(1, session);
-      try (java.sql.ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          outcomes.add(r.getString(1));
-        }
-      }
-    }
-    return outcomes;
+    PGSimpleDataSource database = new PGSimpleDataSource();
+    database.setUrl(config.get("quarkus.datasource.jdbc.url"));
+    database.setUser(config.get("quarkus.datasource.username"));
+    database.setPassword(config.get("quarkus.datasource.password"));
+    return Rows.strings(
+        database,
+        "select outcome from audit_event where kind = 'call' and session_id = ?",
+        session);
   }
 
   private Map<String, String> victimConfig() throws Exception {
@@ -237,7 +235,7 @@ class MultiReplicaIT {
     try {
       return client.callTool(tool, args);
     } catch (Exception e) {
-      throw new java.util.concurrent.CompletionException(e);
+      throw new CompletionException(e);
     }
   }
 
@@ -254,7 +252,7 @@ class MultiReplicaIT {
               }
               return null;
             },
-            java.util.Objects::nonNull);
+            Objects::nonNull);
   }
 
   private JsonNode approval(AirlockProcess replica, String id) throws Exception {
@@ -285,7 +283,7 @@ class MultiReplicaIT {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
