@@ -1,12 +1,14 @@
 package dev.airlock.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.guard.ApprovalRef;
 import dev.airlock.guard.Guard;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.guard.ToolError;
+import dev.airlock.guard.ToolListing;
 import dev.airlock.guard.TraceParent;
 import dev.airlock.guard.Verdict;
 import dev.airlock.policy.ApprovalRule;
@@ -14,6 +16,9 @@ import dev.airlock.policy.CanonicalJson;
 import dev.airlock.policy.Decision;
 import dev.airlock.relay.ToolCatalog;
 import dev.airlock.tracing.CallTracer;
+import dev.airlock.tracing.TraceContexts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,7 +46,7 @@ public class ApprovalGuard implements Guard {
   @Inject ToolCatalog catalog;
   @Inject ApprovalTasks tasks;
   @Inject Vertx vertx;
-  @Inject @CallTracer io.opentelemetry.api.trace.Tracer tracer;
+  @Inject @CallTracer Tracer tracer;
 
   @Override
   public String name() {
@@ -49,8 +55,7 @@ public class ApprovalGuard implements Guard {
 
   /** Tools that may need approval can be called as tasks, which Airlock answers itself. */
   @Override
-  public com.fasterxml.jackson.databind.node.ArrayNode onToolsList(
-      dev.airlock.guard.ToolListing listing, com.fasterxml.jackson.databind.node.ArrayNode tools) {
+  public ArrayNode onToolsList(ToolListing listing, ArrayNode tools) {
     for (JsonNode tool : tools) {
       if (tool.path("_meta").path("airlock/requiresApproval").asBoolean(false)
           && tool instanceof ObjectNode object) {
@@ -149,11 +154,11 @@ public class ApprovalGuard implements Guard {
   private CompletionStage<Verdict> hold(
       ToolCall call, GuardContext context, ApprovalView view, Duration budget) {
     CompletableFuture<ApprovalView> decided = parked.await(view.id());
-    io.opentelemetry.api.trace.Span waiting =
+    Span waiting =
         tracer
             .spanBuilder("approval wait")
             .setParent(
-                dev.airlock.tracing.TraceContexts.parent(
+                TraceContexts.parent(
                     context.get(TraceParent.class).map(TraceParent::value).orElse(null)))
             .setAttribute("airlock.decision_id", view.id())
             .startSpan();
@@ -188,7 +193,7 @@ public class ApprovalGuard implements Guard {
               if (final_ != null) {
                 return outcome(call, final_);
               }
-              if (error instanceof java.util.concurrent.TimeoutException) {
+              if (error instanceof TimeoutException) {
                 promised.set(true);
                 return CompletableFuture.completedFuture(Verdict.respond(pending(view)));
               }

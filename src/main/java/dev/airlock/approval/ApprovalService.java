@@ -18,8 +18,12 @@ import dev.airlock.policy.ApprovalRule;
 import dev.airlock.policy.CanonicalJson;
 import dev.airlock.policy.Decision;
 import dev.airlock.tracing.CallTracer;
+import dev.airlock.tracing.TraceContexts;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -28,6 +32,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,8 +62,8 @@ public class ApprovalService implements Approvals {
   @Inject ApprovalConfig config;
   @Inject ObjectMapper json;
   @Inject Instance<AuditTrail> audit;
-  @Inject jakarta.enterprise.event.Event<OutboxWritten> outboxWritten;
-  @Inject @CallTracer io.opentelemetry.api.trace.Tracer tracer;
+  @Inject Event<OutboxWritten> outboxWritten;
+  @Inject @CallTracer Tracer tracer;
 
   /**
    * Fired inside the transaction that wrote an outbox row; observed after it commits.
@@ -152,7 +157,7 @@ public class ApprovalService implements Approvals {
 
   /** Those of {@code ids} whose request is no longer pending, in one query. */
   @Transactional
-  public List<String> decidedAmong(java.util.Collection<String> ids) {
+  public List<String> decidedAmong(Collection<String> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
@@ -323,11 +328,11 @@ public class ApprovalService implements Approvals {
     if (entity.traceParent == null) {
       return;
     }
-    io.opentelemetry.api.trace.Span span =
+    Span span =
         tracer
             .spanBuilder("approval decision")
-            .setParent(dev.airlock.tracing.TraceContexts.parent(entity.traceParent))
-            .addLink(io.opentelemetry.api.trace.Span.current().getSpanContext())
+            .setParent(TraceContexts.parent(entity.traceParent))
+            .addLink(Span.current().getSpanContext())
             .setAttribute("airlock.decision_id", entity.id)
             .setAttribute("airlock.vote", vote)
             .setAttribute("airlock.reviewer", reviewer.name())

@@ -6,6 +6,7 @@ import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.guard.Verdict;
 import dev.airlock.relay.OwnedTasks;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -30,7 +31,7 @@ public class ApprovalTasks implements OwnedTasks {
   private final Map<String, TaskState> tasks = new ConcurrentHashMap<>();
 
   @Inject ApprovalService approvals;
-  @Inject io.vertx.core.Vertx vertx;
+  @Inject Vertx vertx;
 
   /** One task: its status, and the result once there is one. */
   private static final class TaskState {

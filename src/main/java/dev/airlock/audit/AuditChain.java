@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 /** Reads the trail back: verification of the chain, and streaming for export. */
 @ApplicationScoped
@@ -21,15 +22,15 @@ public class AuditChain {
   /** Filters of an export; null fields match everything. */
   public record Filter(Instant from, Instant to, String agent, String tool, String decision) {}
 
-  private final javax.sql.DataSource dataSource;
+  private final DataSource dataSource;
 
   @Inject
   public AuditChain(AgroalDataSource dataSource) {
-    this((javax.sql.DataSource) dataSource);
+    this((DataSource) dataSource);
   }
 
   /** For harnesses outside the application (benchmarks). */
-  public AuditChain(javax.sql.DataSource dataSource) {
+  public AuditChain(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 

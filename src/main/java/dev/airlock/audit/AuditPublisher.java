@@ -1,6 +1,7 @@
 package dev.airlock.audit;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.kafka.AcknowledgedBatch;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,7 +60,7 @@ public class AuditPublisher {
   @Channel("audit-out")
   Emitter<String> emitter;
 
-  @Inject com.fasterxml.jackson.databind.ObjectMapper json;
+  @Inject ObjectMapper json;
 
   @Inject AuditConfig config;
 

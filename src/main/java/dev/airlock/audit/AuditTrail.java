@@ -1,5 +1,7 @@
 package dev.airlock.audit;
 
+import java.util.concurrent.CompletionStage;
+
 /** Where every audited fact goes. */
 public interface AuditTrail {
 
@@ -14,25 +16,25 @@ public interface AuditTrail {
    * Appends without blocking the caller (calls on the hot path); the stage completes once the entry
    * is committed. Entries are group-committed: see docs/audit.md.
    */
-  java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry);
+  CompletionStage<Void> appendAsync(AuditEntry entry);
 
   /**
    * As {@link #appendAsync(AuditEntry)} for a forwarded call's event, stored under the call's id (a
    * call goes upstream at most once): it settles the call's intent, which has the same id.
    */
-  java.util.concurrent.CompletionStage<Void> appendAsync(AuditEntry entry, String callId);
+  CompletionStage<Void> appendAsync(AuditEntry entry, String callId);
 
   /**
    * As {@link #appendAsync(AuditEntry, String)} for an event nobody waits for (its durable intent
    * already answers for the call): it may wait up to {@code airlock.audit.settle-linger} for other
    * events to share its commit.
    */
-  java.util.concurrent.CompletionStage<Void> settleLater(AuditEntry entry, String callId);
+  CompletionStage<Void> settleLater(AuditEntry entry, String callId);
 
   /**
    * Records, before a call is forwarded, that it is about to be: if Airlock stops before an event
    * with the call's id is in the chain, {@code ifLost} is appended in its place. Completes once
    * durable.
    */
-  java.util.concurrent.CompletionStage<Void> recordIntent(String callId, AuditEntry ifLost);
+  CompletionStage<Void> recordIntent(String callId, AuditEntry ifLost);
 }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 
 /** An audit event as stored: the fields the hash covers, in a fixed order. */
 public record StoredEvent(
@@ -135,7 +136,7 @@ public record StoredEvent(
   /** What the hash covers: every exported value but seq and the two hashes. */
   String computeHash(String previous) {
     String[] all = values();
-    return ChainHash.of(previous, java.util.Arrays.copyOfRange(all, 1, all.length - 2));
+    return ChainHash.of(previous, Arrays.copyOfRange(all, 1, all.length - 2));
   }
 
   /** This event as one JSON object, the fields named as in {@link #HEADER}, values as exported. */

@@ -1,5 +1,6 @@
 package dev.airlock.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.policy.Decision;
@@ -9,6 +10,7 @@ import dev.airlock.policy.PolicyParseResult;
 import dev.airlock.policy.PolicyParser;
 import dev.airlock.policy.PolicyRequest;
 import dev.airlock.policy.live.DecisionJson;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ public final class PolicyCommand implements Callable<Integer> {
   static PolicyParseResult load(Path file, PrintWriter err) {
     try {
       return PolicyParser.parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       err.println(file + ": cannot read: " + e.getMessage());
       return null;
     }
@@ -134,7 +136,7 @@ public final class PolicyCommand implements Callable<Integer> {
       try {
         args = JSON.readTree(arguments);
         hints = annotations == null ? null : JSON.readTree(annotations);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         err.println("--args and --annotations must be JSON: " + e.getOriginalMessage());
         return 2;
       }

@@ -2,9 +2,12 @@ package dev.airlock.embedded;
 
 import dev.airlock.upstream.Upstreams;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Tells the person who ran {@code quarkus-run.jar local} where to point a client and a browser. */
@@ -20,13 +23,10 @@ public class LocalRunBanner {
   int port;
 
   @ConfigProperty(name = "airlock.grants.demo-key.value")
-  java.util.Optional<String> demoKey;
+  Optional<String> demoKey;
 
   // After the other start-up observers (the demo upstream registers itself on start).
-  void onStart(
-      @Observes
-          @jakarta.annotation.Priority(jakarta.interceptor.Interceptor.Priority.LIBRARY_AFTER + 900)
-          StartupEvent event) {
+  void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 900) StartupEvent event) {
     if (!enabled) {
       return;
     }

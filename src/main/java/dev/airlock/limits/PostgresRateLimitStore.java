@@ -13,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Exact counters shared by every replica: one atomic upsert per limit that only increments while
@@ -27,15 +28,15 @@ public class PostgresRateLimitStore implements RateLimitStore {
           + " on conflict (counter, scope_key, window_start) do update set count = rate_counter.count + 1"
           + " where rate_counter.count < ? returning count";
 
-  private final javax.sql.DataSource dataSource;
+  private final DataSource dataSource;
 
   @Inject
   public PostgresRateLimitStore(AgroalDataSource dataSource) {
-    this((javax.sql.DataSource) dataSource);
+    this((DataSource) dataSource);
   }
 
   /** For harnesses outside the application (benchmarks). */
-  public PostgresRateLimitStore(javax.sql.DataSource dataSource) {
+  public PostgresRateLimitStore(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 

@@ -5,6 +5,7 @@ import dev.airlock.approval.ApprovalView;
 import dev.airlock.approval.Approvals;
 import dev.airlock.approval.ParkedCalls;
 import dev.airlock.guard.CallObserver;
+import dev.airlock.guard.CallOutcome;
 import dev.airlock.guard.CallRecord;
 import dev.airlock.policy.Decision;
 import dev.airlock.relay.ToolCatalog;
@@ -86,7 +87,7 @@ public class CallMetrics implements CallObserver {
                       .register(registry))
           .record(record.upstreamLatency());
     }
-    if (record.outcome() == dev.airlock.guard.CallOutcome.UPSTREAM_ERROR) {
+    if (record.outcome() == CallOutcome.UPSTREAM_ERROR) {
       upstreamErrors
           .computeIfAbsent(
               upstream, u -> registry.counter("airlock_upstream_errors_total", "upstream", u))

@@ -1,6 +1,7 @@
 package dev.airlock.policy;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelException;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
@@ -49,7 +50,7 @@ public final class Condition {
       return new Condition(source, RUNTIME.createProgram(ast));
     } catch (CelValidationException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
-    } catch (dev.cel.common.CelException e) {
+    } catch (CelException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }

@@ -1,6 +1,7 @@
 package dev.airlock.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.NullValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -196,7 +197,7 @@ public final class PolicyEngine {
   /** JSON to the values CEL works with: maps, lists, int64, double, string, bool, null. */
   static Object toCel(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
-      return com.google.protobuf.NullValue.NULL_VALUE;
+      return NullValue.NULL_VALUE;
     }
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -602,10 +603,7 @@ public final class PolicyParser {
               if (!allowed.contains(name)) {
                 error(
                     path.field(name),
-                    "unknown field '"
-                        + name
-                        + "'; expected one of "
-                        + new java.util.TreeSet<>(allowed));
+                    "unknown field '" + name + "'; expected one of " + new TreeSet<>(allowed));
               }
             });
   }

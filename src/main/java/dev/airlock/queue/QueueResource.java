@@ -8,6 +8,7 @@ import dev.airlock.approval.Channel;
 import dev.airlock.approval.DecisionCommand;
 import dev.airlock.approval.DecisionResult;
 import dev.airlock.approval.Reviewer;
+import dev.airlock.audit.AuditResource;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -81,7 +82,7 @@ public class QueueResource {
   @Inject Approvals approvals;
   @Inject SecurityIdentity identity;
   @Inject QueueEvents events;
-  @Inject dev.airlock.audit.AuditResource audit;
+  @Inject AuditResource audit;
 
   @ConfigProperty(name = "airlock.queue.csrf-secret")
   String csrfSecret;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.airlock.guard.CallId;
 import dev.airlock.guard.CallOutcome;
+import dev.airlock.guard.CallRecord;
 import dev.airlock.guard.Caller;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.guard.ToolListing;
@@ -18,6 +19,8 @@ import dev.airlock.upstream.UpstreamListener;
 import dev.airlock.upstream.UpstreamSession;
 import dev.airlock.upstream.UpstreamStream;
 import dev.airlock.upstream.UpstreamTransport;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -245,7 +248,7 @@ final class ClientSession implements UpstreamListener {
         });
     // The upstream client belongs to this request's Vert.x context; guards and the audit complete
     // on their own threads, so the call is sent from here again.
-    io.vertx.core.Context origin = io.vertx.core.Vertx.currentContext();
+    Context origin = Vertx.currentContext();
     CompletionStage<Verdict> verdict;
     try {
       verdict = relay.chain().onToolCall(call, context);
@@ -295,7 +298,7 @@ final class ClientSession implements UpstreamListener {
                       upstreamRequest.set("id", clientId);
                       upstreamRequest.put("method", "tools/call");
                       upstreamRequest.set("params", forward.call().params());
-                      if (origin == null || origin == io.vertx.core.Vertx.currentContext()) {
+                      if (origin == null || origin == Vertx.currentContext()) {
                         forward(upstreamRequest, inFlight);
                       } else {
                         origin.runOnContext(v -> forward(upstreamRequest, inFlight));
@@ -373,10 +376,9 @@ final class ClientSession implements UpstreamListener {
   CompletionStage<ObjectNode> callUpstreamRecorded(ToolCall call, CallContext context) {
     Instant started = Instant.now();
     long startedNanos = System.nanoTime();
-    java.util.concurrent.atomic.AtomicBoolean sent =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    dev.airlock.guard.CallRecord ifLost =
-        new dev.airlock.guard.CallRecord(
+    AtomicBoolean sent = new AtomicBoolean();
+    CallRecord ifLost =
+        new CallRecord(
             call,
             call,
             context,
@@ -409,7 +411,7 @@ final class ClientSession implements UpstreamListener {
               ObjectNode response =
                   error != null ? null : JsonRpc.result(JsonRpc.JSON.nullNode(), result);
               return relay.observe(
-                  new dev.airlock.guard.CallRecord(
+                  new CallRecord(
                       call,
                       call,
                       context,
@@ -701,7 +703,7 @@ final class ClientSession implements UpstreamListener {
     }
 
     /** What the audit keeps of this call should Airlock stop before it finishes. */
-    dev.airlock.guard.CallRecord ifLost() {
+    CallRecord ifLost() {
       return finished(
           CallOutcome.UNKNOWN, "Airlock stopped before the call's outcome was recorded", null);
     }
@@ -711,10 +713,9 @@ final class ClientSession implements UpstreamListener {
       relay.observe(finished(outcome, detail, response));
     }
 
-    private dev.airlock.guard.CallRecord finished(
-        CallOutcome outcome, String detail, ObjectNode response) {
+    private CallRecord finished(CallOutcome outcome, String detail, ObjectNode response) {
       long now = System.nanoTime();
-      return new dev.airlock.guard.CallRecord(
+      return new CallRecord(
           call,
           forwarded,
           context,

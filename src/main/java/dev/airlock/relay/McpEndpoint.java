@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -262,9 +263,7 @@ public class McpEndpoint {
    * Authenticates, finds the caller's session, and runs {@code action} on the request's context.
    */
   private void withSession(
-      RoutingContext ctx,
-      UpstreamTransport upstream,
-      java.util.function.Consumer<ClientSession> action) {
+      RoutingContext ctx, UpstreamTransport upstream, Consumer<ClientSession> action) {
     authenticate(ctx.request(), upstream.name())
         .whenComplete(
             (result, error) ->

@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** What every client session needs from the application: the chain, catalog, observers. */
 @ApplicationScoped
@@ -62,30 +64,28 @@ public class Relay {
    * Completes when every observer has recorded that the call is about to be forwarded; fails if one
    * could not, and the call must then not be forwarded.
    */
-  java.util.concurrent.CompletionStage<Void> beforeForward(CallRecord ifLost) {
-    java.util.concurrent.CompletableFuture<?>[] stages =
-        new java.util.concurrent.CompletableFuture<?>[observers.size()];
+  CompletionStage<Void> beforeForward(CallRecord ifLost) {
+    CompletableFuture<?>[] stages = new CompletableFuture<?>[observers.size()];
     for (int i = 0; i < observers.size(); i++) {
       try {
         stages[i] = observers.get(i).beforeForward(ifLost).toCompletableFuture();
       } catch (RuntimeException e) {
-        stages[i] = java.util.concurrent.CompletableFuture.failedFuture(e);
+        stages[i] = CompletableFuture.failedFuture(e);
       }
     }
-    return java.util.concurrent.CompletableFuture.allOf(stages);
+    return CompletableFuture.allOf(stages);
   }
 
   /** Completes when every observer has taken the record (the audit entry is committed). */
-  java.util.concurrent.CompletionStage<Void> observe(CallRecord record) {
-    java.util.concurrent.CompletableFuture<?>[] stages =
-        new java.util.concurrent.CompletableFuture<?>[observers.size()];
+  CompletionStage<Void> observe(CallRecord record) {
+    CompletableFuture<?>[] stages = new CompletableFuture<?>[observers.size()];
     for (int i = 0; i < observers.size(); i++) {
       CallObserver observer = observers.get(i);
-      java.util.concurrent.CompletionStage<Void> stage;
+      CompletionStage<Void> stage;
       try {
         stage = observer.onCallFinished(record);
       } catch (RuntimeException e) {
-        stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+        stage = CompletableFuture.failedFuture(e);
       }
       stages[i] =
           stage
@@ -101,6 +101,6 @@ public class Relay {
                     return null;
                   });
     }
-    return java.util.concurrent.CompletableFuture.allOf(stages);
+    return CompletableFuture.allOf(stages);
   }
 }

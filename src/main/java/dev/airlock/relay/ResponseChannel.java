@@ -3,6 +3,7 @@ package dev.airlock.relay;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.sse.SseEncoder;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -156,7 +157,7 @@ final class ResponseChannel {
   }
 
   private void onContext(Runnable action) {
-    if (Context.isOnEventLoopThread() && io.vertx.core.Vertx.currentContext() == context) {
+    if (Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());

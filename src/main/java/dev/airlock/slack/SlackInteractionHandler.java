@@ -9,6 +9,7 @@ import static com.slack.api.model.view.Views.viewSubmit;
 import static com.slack.api.model.view.Views.viewTitle;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.slack.api.model.view.View;
 import dev.airlock.approval.ApprovalView;
 import dev.airlock.approval.Approvals;
 import dev.airlock.approval.Channel;
@@ -140,7 +141,7 @@ public class SlackInteractionHandler {
     }
   }
 
-  private static com.slack.api.model.view.View denyModal(String approvalId, String channel) {
+  private static View denyModal(String approvalId, String channel) {
     return view(
         v ->
             v.type("modal")

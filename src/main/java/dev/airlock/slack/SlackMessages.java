@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.ConfirmationDialogObject;
 import dev.airlock.approval.ApprovalView;
+import dev.airlock.approval.Channel;
 import dev.airlock.approval.ReviewView;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,7 +159,7 @@ final class SlackMessages {
     for (ReviewView review : view.reviews()) {
       if (review.reviewerName() != null
           && review.reviewerName().equals(view.decidedBy())
-          && review.channel() == dev.airlock.approval.Channel.SLACK) {
+          && review.channel() == Channel.SLACK) {
         return "<@" + review.reviewerId() + ">";
       }
     }
@@ -166,7 +167,7 @@ final class SlackMessages {
   }
 
   private static String mention(ReviewView review) {
-    return review.channel() == dev.airlock.approval.Channel.SLACK
+    return review.channel() == Channel.SLACK
         ? "<@" + review.reviewerId() + ">"
         : review.reviewerName();
   }

@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
@@ -40,8 +41,7 @@ public class CallSpans implements CallObserver {
                         new Upstream(
                             tracer
                                 .spanBuilder("upstream tools/call " + ifLost.forwarded().tool())
-                                .setParent(
-                                    io.opentelemetry.context.Context.root().with(open.span()))
+                                .setParent(Context.root().with(open.span()))
                                 .setSpanKind(SpanKind.CLIENT)
                                 .setAttribute("airlock.upstream", ifLost.forwarded().upstream())
                                 .startSpan())));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.http.HttpUpstream;
@@ -14,9 +15,13 @@ import io.vertx.core.http.HttpServer;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,9 +57,7 @@ class ApprovalFlowTest {
                         body -> {
                           JsonNode message;
                           try {
-                            message =
-                                new com.fasterxml.jackson.databind.ObjectMapper()
-                                    .readTree(body.result().getBytes());
+                            message = new ObjectMapper().readTree(body.result().getBytes());
                           } catch (Exception e) {
                             request.response().setStatusCode(400).end();
                             return;
@@ -300,7 +303,7 @@ class ApprovalFlowTest {
             .asText();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
-      List<Future<DecisionResult>> results = new java.util.ArrayList<>();
+      List<Future<DecisionResult>> results = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         int n = i;
         results.add(
@@ -386,16 +389,16 @@ class ApprovalFlowTest {
                     .map(ApprovalView::id)
                     .findFirst()
                     .orElse(null),
-            java.util.Objects::nonNull);
+            Objects::nonNull);
   }
 
-  private static CompletableFuture<JsonNode> async(java.util.concurrent.Callable<JsonNode> call) {
+  private static CompletableFuture<JsonNode> async(Callable<JsonNode> call) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
             return call.call();
           } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
+            throw new CompletionException(e);
           }
         });
   }

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.Rows;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +23,7 @@ class TaskModeTest {
 
   @Inject Approvals approvals;
 
-  @jakarta.inject.Inject io.agroal.api.AgroalDataSource dataSource;
+  @Inject AgroalDataSource dataSource;
 
   @TestHTTPResource("/mcp/healthomics")
   URL gateway;
@@ -68,7 +71,7 @@ class TaskModeTest {
                         .map(ApprovalView::id)
                         .findFirst()
                         .orElse(null),
-                java.util.Objects::nonNull);
+                Objects::nonNull);
     given()
         .auth()
         .preemptive()
@@ -101,8 +104,8 @@ class TaskModeTest {
 
     // And the audit trail has the task's answer and the released call, joined by the approval
     // (the released call's event is committed just after its answer: its intent was durable first)
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(5))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () ->
                 assertThat(callEvents(id))
@@ -110,7 +113,7 @@ class TaskModeTest {
                     .containsExactlyInAnyOrder("answered_by_guard", "ok"));
   }
 
-  private java.util.List<String> callEvents(String decisionId) throws Exception {
+  private List<String> callEvents(String decisionId) throws Exception {
     return Rows.strings(
         dataSource,
         "select outcome from audit_event where kind = 'call' and decision_id = ?",

@@ -3,6 +3,7 @@ package dev.airlock.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.Rows;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,7 +55,7 @@ class AuditIntentTest {
     // An intent is "durable" only if the commit reached the disk: the embedded server must not
     // run with zonky's throwaway-database settings.
     try (Connection c = dataSource.getConnection();
-        java.sql.ResultSet r =
+        ResultSet r =
             c.createStatement()
                 .executeQuery(
                     "select current_setting('fsync'), current_setting('synchronous_commit')")) {
@@ -289,8 +291,7 @@ class AuditIntentTest {
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static AuditEntry entry(String session, String outcome) {
     return new AuditEntry(

@@ -19,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -61,8 +62,7 @@ class AuditTrailTest {
         .extracting(e -> e.path("tool").asText())
         .containsExactlyInAnyOrder("ListAHORuns", "DeleteAHORunBatch");
     events.sort(
-        java.util.Comparator.comparing(
-            e -> e.path("tool").asText(), java.util.Comparator.reverseOrder()));
+        Comparator.comparing(e -> e.path("tool").asText(), java.util.Comparator.reverseOrder()));
     JsonNode allowed = events.get(0);
     assertThat(allowed.path("decision").asText()).isEqualTo("allow");
     assertThat(allowed.path("outcome").asText()).isEqualTo("ok");

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The same fixed-rate load sent directly to the upstream and through Airlock, alternately for a
@@ -98,7 +99,7 @@ final class AlternatingRounds {
         / 1000.0;
   }
 
-  private double median(java.util.function.ToDoubleFunction<Added> column) {
+  private double median(ToDoubleFunction<Added> column) {
     double[] values = added.stream().mapToDouble(column).sorted().toArray();
     int middle = values.length / 2;
     return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;

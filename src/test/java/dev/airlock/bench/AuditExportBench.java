@@ -12,6 +12,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.csv.CSVFormat;
@@ -53,8 +54,7 @@ public final class AuditExportBench {
       export(chain, new AuditChain.Filter(null, null, "agent-1", null, null)); // warm-up
       export(
           chain,
-          new AuditChain.Filter(
-              java.time.Instant.now().minusMillis(events / 10), null, null, null, null));
+          new AuditChain.Filter(Instant.now().minusMillis(events / 10), null, null, null, null));
       export(chain, new AuditChain.Filter(null, null, null, null, null));
       pool.close();
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -88,7 +89,7 @@ public final class AuditWriteBench {
         new AuditSpool(spool, json, pool),
         new SimpleMeterRegistry(),
         // Each call here waits for its event too: no linger.
-        java.time.Duration.ZERO,
+        Duration.ZERO,
         intentFlushBeforeForward);
   }
 

@@ -3,6 +3,7 @@ package dev.airlock.bench;
 import dev.airlock.embedded.EmbeddedInfrastructure;
 import dev.airlock.embedded.EmbeddedPostgres;
 import dev.airlock.testing.AirlockProcess;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

@@ -1,6 +1,7 @@
 package dev.airlock.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -30,7 +31,7 @@ final class ParkedAgentsProcess implements AutoCloseable {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                   replies.offer(line);
                 }
-              } catch (java.io.IOException ended) {
+              } catch (IOException ended) {
                 // The process ended; expect() reports the missing reply.
               }
             },

@@ -3,6 +3,10 @@ package dev.airlock.bench;
 import dev.airlock.embedded.EmbeddedPostgres;
 import dev.airlock.limits.PostgresRateLimitStore;
 import dev.airlock.policy.LimitRule;
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,9 +47,9 @@ public final class RateLimitBench {
         c.createStatement().execute(ddl);
       }
       // Pooled like the application's datasource (Agroal, 16 connections).
-      io.agroal.api.AgroalDataSource pool =
-          io.agroal.api.AgroalDataSource.from(
-              new io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier()
+      AgroalDataSource pool =
+          AgroalDataSource.from(
+              new AgroalDataSourceConfigurationSupplier()
                   .connectionPoolConfiguration(
                       cp ->
                           cp.maxSize(16)
@@ -52,12 +57,8 @@ public final class RateLimitBench {
                               .connectionFactoryConfiguration(
                                   cf ->
                                       cf.jdbcUrl(postgres.jdbcUrl())
-                                          .principal(
-                                              new io.agroal.api.security.NamePrincipal(
-                                                  postgres.username()))
-                                          .credential(
-                                              new io.agroal.api.security.SimplePassword(
-                                                  postgres.password())))));
+                                          .principal(new NamePrincipal(postgres.username()))
+                                          .credential(new SimplePassword(postgres.password())))));
       PostgresRateLimitStore store = new PostgresRateLimitStore(pool);
       LimitRule limit =
           new LimitRule("bench", Duration.ofMinutes(1), Long.MAX_VALUE / 2, LimitRule.Scope.GRANT);
@@ -95,11 +96,7 @@ public final class RateLimitBench {
   }
 
   private static Histogram run(
-      String name,
-      ExecutorService workers,
-      int rate,
-      int seconds,
-      java.util.concurrent.Callable<?> work)
+      String name, ExecutorService workers, int rate, int seconds, Callable<?> work)
       throws Exception {
     Histogram histogram = new Histogram(60_000_000L, 3);
     long total = (long) rate * seconds;

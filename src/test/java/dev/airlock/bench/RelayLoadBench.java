@@ -1,17 +1,21 @@
 package dev.airlock.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -56,7 +60,7 @@ public final class RelayLoadBench {
     int warmup = Integer.parseInt(arg(args, "--warmup", "20"));
     int roundCount = Integer.parseInt(arg(args, "--rounds", "1"));
     String trace = arg(args, "--trace", null);
-    tracePath = trace == null ? null : java.nio.file.Path.of(trace);
+    tracePath = trace == null ? null : Path.of(trace);
     String cpuOf = arg(args, "--cpu-of", null);
     String jitQuiet = arg(args, "--jit-quiet", null);
     cpu = cpuOf == null ? null : ProcessCpu.parse(cpuOf);
@@ -148,10 +152,10 @@ public final class RelayLoadBench {
 
   // With --trace FILE: each fixed-rate call as "run,completed epoch ms,latency µs", to line slow
   // calls up with what else happened then (a GC log with wall-clock time, a scheduled job).
-  private static java.nio.file.Path tracePath;
+  private static Path tracePath;
 
   /** Other harnesses built on this generator trace their fixed-rate runs the same way. */
-  static void traceTo(java.nio.file.Path file) {
+  static void traceTo(Path file) {
     tracePath = file;
   }
 
@@ -187,7 +191,7 @@ public final class RelayLoadBench {
     long total = (long) rate * seconds;
     CountDownLatch done = new CountDownLatch((int) total);
     long intervalNanos = 1_000_000_000L / rate;
-    io.vertx.core.Context context = vertx.getOrCreateContext();
+    Context context = vertx.getOrCreateContext();
     double cpuBefore = cpu == null ? 0 : cpu.micros();
     long start = System.nanoTime();
     Thread scheduler =
@@ -197,7 +201,7 @@ public final class RelayLoadBench {
                 long intended = start + i * intervalNanos;
                 long wait = intended - System.nanoTime();
                 if (wait > 0) {
-                  java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                  LockSupport.parkNanos(wait);
                 }
                 String session = target.sessions.get((int) (i % sessions));
                 // Sent from an event loop: a request started on this plain thread had its
@@ -241,7 +245,7 @@ public final class RelayLoadBench {
     }
     if (tracePath != null) {
       // Runs follow one another, and every call of this one has counted down: no append races.
-      java.nio.file.Files.writeString(tracePath, TRACE);
+      Files.writeString(tracePath, TRACE);
     }
     target.close();
     return new Result(name, total - errors.get(), errors.get(), elapsed, histogram);

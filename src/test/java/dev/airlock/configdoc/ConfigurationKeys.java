@@ -4,10 +4,12 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithParentName;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -68,7 +70,7 @@ public final class ConfigurationKeys {
     for (Method method : type.getDeclaredMethods()) {
       if (method.getParameterCount() != 0
           || method.isDefault()
-          || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+          || Modifier.isStatic(method.getModifiers())) {
         continue;
       }
       String key =
@@ -76,7 +78,7 @@ public final class ConfigurationKeys {
               ? prefix
               : prefix + "." + kebab(method.getName());
       Class<?> returned = method.getReturnType();
-      if (returned == java.util.Map.class) {
+      if (returned == Map.class) {
         var valueType =
             ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[1];
         if (valueType instanceof Class<?> value

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.airlock.approval.ApprovalTopics;
 import dev.airlock.configdoc.ConfigurationKeys;
 import dev.airlock.policy.PolicyParseResult;
 import dev.airlock.policy.PolicyParser;
@@ -143,8 +144,8 @@ class ManifestContractTest {
         used.add(line.substring(line.indexOf('=') + 1).trim());
       }
     }
-    used.add(dev.airlock.approval.ApprovalTopics.REQUESTED);
-    used.add(dev.airlock.approval.ApprovalTopics.DECIDED);
+    used.add(ApprovalTopics.REQUESTED);
+    used.add(ApprovalTopics.DECIDED);
     assertThat(used).isNotEmpty();
     assertThat(declared).containsAll(used);
   }

@@ -13,7 +13,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -90,7 +92,7 @@ class ApprovalWithSdkClientTest {
                 "CancelAHORunBatch",
                 args);
           } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
+            throw new CompletionException(e);
           }
         });
   }
@@ -115,6 +117,6 @@ class ApprovalWithSdkClientTest {
                     .map(ApprovalView::id)
                     .findFirst()
                     .orElse(null),
-            java.util.Objects::nonNull);
+            Objects::nonNull);
   }
 }

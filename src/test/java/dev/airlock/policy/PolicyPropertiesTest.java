@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -124,7 +125,7 @@ class PolicyPropertiesTest {
   @Property(tries = 200)
   void hiddenToolsNeverAppearAndApprovalToolsAreMarked(@ForAll("rules") List<Named> rules) {
     PolicyEngine engine = engine(document(rules));
-    Set<PolicyEngine.Visibility> seen = new java.util.HashSet<>();
+    Set<PolicyEngine.Visibility> seen = new HashSet<>();
     for (Named rule : rules) {
       PolicyEngine.Visibility visibility = engine.visibility("u", rule.tool(), null);
       seen.add(visibility);

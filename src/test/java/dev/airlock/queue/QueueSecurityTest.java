@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.io.StringReader;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -49,13 +53,8 @@ class QueueSecurityTest {
             .statusCode(200)
             .extract()
             .asString();
-    java.util.List<org.apache.commons.csv.CSVRecord> rows =
-        org.apache.commons.csv.CSVFormat.RFC4180
-            .builder()
-            .setHeader()
-            .build()
-            .parse(new java.io.StringReader(csv))
-            .getRecords();
+    List<CSVRecord> rows =
+        CSVFormat.RFC4180.builder().setHeader().build().parse(new StringReader(csv)).getRecords();
     assertThat(csv.lines().findFirst().orElse("")).contains("tool").contains("hash");
     assertThat(rows).allMatch(row -> row.get("tool").equals("ListAHORuns"));
 

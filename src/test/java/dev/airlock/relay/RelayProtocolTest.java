@@ -11,14 +11,21 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,7 +116,7 @@ class RelayProtocolTest {
     HttpRequest ask =
         request(session).POST(HttpRequest.BodyPublishers.ofString(call("5", "ask", "{}"))).build();
     var pending = http.sendAsync(ask, HttpResponse.BodyHandlers.ofLines());
-    var lines = pending.get(10, java.util.concurrent.TimeUnit.SECONDS).body().iterator();
+    var lines = pending.get(10, TimeUnit.SECONDS).body().iterator();
     JsonNode samplingRequest = null;
     for (int i = 0; i < 50 && lines.hasNext() && samplingRequest == null; i++) {
       String line = lines.next();
@@ -160,7 +167,7 @@ class RelayProtocolTest {
 
     // Then
     assertThat(deleted.statusCode()).isEqualTo(200);
-    org.awaitility.Awaitility.await()
+    Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () -> assertThat(upstream.deletes).contains(ScriptedUpstream.UPSTREAM_SESSION));
@@ -283,9 +290,7 @@ class RelayProtocolTest {
   void unsolicitedMessagesWaitForTheClientsStreamAndResumeAfterLastEventId() throws Exception {
     // Given: a session, and the upstream's standalone stream open at Airlock
     String session = open();
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> !upstream.serverStreams.isEmpty());
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !upstream.serverStreams.isEmpty());
     int streams = upstream.serverStreams.size();
 
     // When: the upstream speaks before the client listens
@@ -324,13 +329,11 @@ class RelayProtocolTest {
     if (lastEventId != null) {
       builder.header("Last-Event-ID", lastEventId);
     }
-    HttpResponse<java.io.InputStream> response =
+    HttpResponse<InputStream> response =
         http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-    List<String[]> events = new java.util.ArrayList<>();
+    List<String[]> events = new ArrayList<>();
     try (var reader =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(
-                response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       String id = null;
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       String line;

@@ -11,17 +11,25 @@ import dev.airlock.approval.Approvals;
 import dev.airlock.testing.EmbeddedServices;
 import dev.airlock.testing.FakeSlack;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.NodeHarness;
 import dev.airlock.testing.ParkedCalls;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -31,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class SlackApprovalsTest {
 
   @Inject Approvals approvals;
-  @Inject io.agroal.api.AgroalDataSource dataSource;
+  @Inject AgroalDataSource dataSource;
 
   @TestHTTPResource("/mcp/healthomics")
   URL gateway;
@@ -41,13 +49,13 @@ class SlackApprovalsTest {
   @Test
   void aParkedCallIsPostedAndASignedApproveClickReleasesIt() throws Exception {
     // Given: the official TypeScript SDK client calls the demo upstream through Airlock
-    dev.airlock.testing.NodeHarness.install();
-    CompletableFuture<dev.airlock.testing.NodeHarness.Run> sdkClient =
+    NodeHarness.install();
+    CompletableFuture<NodeHarness.Run> sdkClient =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return dev.airlock.testing.NodeHarness.run(
-                    dev.airlock.testing.NodeHarness.DIR,
+                return NodeHarness.run(
+                    NodeHarness.DIR,
                     Duration.ofMinutes(2),
                     "node",
                     "approval-scenario.mjs",
@@ -55,7 +63,7 @@ class SlackApprovalsTest {
                     "CancelAHORunBatch",
                     "{\"runIds\":[\"run-0001\"],\"via\":\"slack\"}");
               } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
               }
             });
     String id =
@@ -77,7 +85,7 @@ class SlackApprovalsTest {
                         .map(ApprovalView::id)
                         .findFirst()
                         .orElse(null),
-                java.util.Objects::nonNull);
+                Objects::nonNull);
     FakeSlack.Call post = awaitPost(id);
 
     // Then the message tells the reviewer what they need
@@ -185,12 +193,10 @@ class SlackApprovalsTest {
     assertThat(McpTestClient.text(expired)).contains("timed out");
     String id =
         approvals
-            .list(
-                new dev.airlock.approval.ApprovalFilter(
-                    ApprovalStatus.EXPIRED, null, "ShortTool", null, null, 100))
+            .list(new ApprovalFilter(ApprovalStatus.EXPIRED, null, "ShortTool", null, null, 100))
             .stream()
             .filter(v -> v.sessionId().equals(client.session()))
-            .map(dev.airlock.approval.ApprovalView::id)
+            .map(ApprovalView::id)
             .findFirst()
             .orElseThrow();
 
@@ -307,18 +313,18 @@ class SlackApprovalsTest {
 
   private record OutboxRow(boolean done, String lastError) {}
 
-  private java.util.Optional<OutboxRow> outboxRow(String id, String kind) throws Exception {
-    try (java.sql.Connection c = dataSource.getConnection();
-        java.sql.PreparedStatement s =
+  private Optional<OutboxRow> outboxRow(String id, String kind) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
             c.prepareStatement(
                 "select done_at is not null, last_error from slack_outbox"
                     + " where approval_id = ? and kind = ? order by id desc limit 1")) {
       s.setString(1, id);
       s.setString(2, kind);
-      try (java.sql.ResultSet r = s.executeQuery()) {
+      try (ResultSet r = s.executeQuery()) {
         return r.next()
-            ? java.util.Optional.of(new OutboxRow(r.getBoolean(1), r.getString(2)))
-            : java.util.Optional.empty();
+            ? Optional.of(new OutboxRow(r.getBoolean(1), r.getString(2)))
+            : Optional.empty();
       }
     }
   }
@@ -342,7 +348,7 @@ class SlackApprovalsTest {
                     .filter(c -> c.params().get("blocks").contains(id))
                     .findFirst()
                     .orElse(null),
-            java.util.Objects::nonNull);
+            Objects::nonNull);
   }
 
   private FakeSlack.Call awaitUpdate(String id) {
@@ -373,7 +379,7 @@ class SlackApprovalsTest {
                     .map(ApprovalView::id)
                     .findFirst()
                     .orElse(null),
-            java.util.Objects::nonNull);
+            Objects::nonNull);
   }
 
   private static CompletableFuture<JsonNode> async(McpTestClient client, String args) {
@@ -382,7 +388,7 @@ class SlackApprovalsTest {
           try {
             return client.callTool("CancelAHORunBatch", args);
           } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
+            throw new CompletionException(e);
           }
         });
   }

@@ -2,8 +2,12 @@ package dev.airlock.testing;
 
 import dev.airlock.embedded.EmbeddedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -20,8 +24,8 @@ public class EmbeddedServices implements QuarkusTestResourceLifecycleManager {
     if (slack == null) {
       try {
         slack = new FakeSlack();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
     return slack;
@@ -33,8 +37,8 @@ public class EmbeddedServices implements QuarkusTestResourceLifecycleManager {
         Path dir = Files.createTempDirectory(Path.of("target"), "embedded-");
         infrastructure = new EmbeddedInfrastructure(dir, 0, 0).start();
         Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::close));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
     return infrastructure;
@@ -49,11 +53,11 @@ public class EmbeddedServices implements QuarkusTestResourceLifecycleManager {
       Files.copy(
           Path.of("src/test/resources/policy/test-policy.json"),
           TEST_POLICY,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    Map<String, String> config = new java.util.HashMap<>(infrastructure().config());
+    Map<String, String> config = new HashMap<>(infrastructure().config());
     config.put("airlock.slack.api-url", slack().apiUrl());
     return config;
   }

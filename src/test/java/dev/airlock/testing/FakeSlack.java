@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -220,7 +222,7 @@ public final class FakeSlack implements AutoCloseable {
       if (!array.isArray() || array.isEmpty() || array.size() > 50) {
         return "invalid_blocks";
       }
-      java.util.Set<String> actionIds = new java.util.HashSet<>();
+      Set<String> actionIds = new HashSet<>();
       for (JsonNode block : array) {
         if (!block.hasNonNull("type")) {
           return "invalid_blocks";

@@ -1,6 +1,7 @@
 package dev.airlock.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +38,7 @@ public final class NodeHarness {
   }
 
   /** The conformance suite's verdict: totals and passed checks per scenario. */
-  public record Conformance(
-      int passed, int failed, java.util.Map<String, Integer> passedByScenario) {}
+  public record Conformance(int passed, int failed, Map<String, Integer> passedByScenario) {}
 
   private NodeHarness() {}
 
@@ -110,7 +112,7 @@ public final class NodeHarness {
     if (!total.find()) {
       throw new IllegalStateException("conformance printed no total:\n" + run.output());
     }
-    java.util.Map<String, Integer> byScenario = new java.util.TreeMap<>();
+    Map<String, Integer> byScenario = new TreeMap<>();
     Matcher check = CHECK.matcher(run.output());
     while (check.find()) {
       byScenario.put(check.group(1), Integer.parseInt(check.group(2)));
@@ -142,7 +144,7 @@ public final class NodeHarness {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.approval.Approvals;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.ParkedCalls;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -123,6 +124,6 @@ class CallTraceTest {
   }
 
   private static String attribute(SpanData span, String key) {
-    return span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey(key));
+    return span.getAttributes().get(AttributeKey.stringKey(key));
   }
 }

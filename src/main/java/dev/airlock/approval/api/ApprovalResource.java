@@ -13,6 +13,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -56,8 +57,7 @@ public class ApprovalResource {
       try {
         parsed = ApprovalStatus.valueOf(status.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new jakarta.ws.rs.BadRequestException(
-            "status must be one of " + List.of(ApprovalStatus.values()));
+        throw new BadRequestException("status must be one of " + List.of(ApprovalStatus.values()));
       }
     }
     return approvals.list(new ApprovalFilter(parsed, upstream, tool, agent, risk, limit));

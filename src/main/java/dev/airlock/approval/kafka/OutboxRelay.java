@@ -1,11 +1,17 @@
 package dev.airlock.approval.kafka;
 
 import dev.airlock.approval.ApprovalConfig;
+import dev.airlock.approval.ApprovalService;
 import dev.airlock.approval.store.OutboxEntity;
 import dev.airlock.kafka.AcknowledgedBatch;
+import dev.airlock.tracing.TraceContexts;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -97,12 +103,10 @@ public class OutboxRelay {
    * the next tick: a decision reaches the replica holding the call in milliseconds.
    */
   void afterCommit(
-      @jakarta.enterprise.event.Observes(
-              during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
-          dev.airlock.approval.ApprovalService.OutboxWritten written) {
+      @Observes(during = TransactionPhase.AFTER_SUCCESS) ApprovalService.OutboxWritten written) {
     // On a plain worker, not the committing request's Vert.x context (whose CDI request context a
     // background task must not share).
-    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool().execute(this::run);
+    Infrastructure.getDefaultWorkerPool().execute(this::run);
   }
 
   private static Message<String> message(OutboxEntity row) {
@@ -113,9 +117,7 @@ public class OutboxRelay {
                 .withKey(row.messageKey)
                 .build())
         // The producer span (and the traceparent header it writes) joins the call's trace.
-        .addMetadata(
-            io.smallrye.reactive.messaging.TracingMetadata.withCurrent(
-                dev.airlock.tracing.TraceContexts.parent(row.traceParent)));
+        .addMetadata(TracingMetadata.withCurrent(TraceContexts.parent(row.traceParent)));
   }
 
   /**

@@ -3,19 +3,24 @@ package dev.airlock.upstream.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.jsonrpc.JsonRpc;
 import dev.airlock.sse.SseDecoder;
 import dev.airlock.upstream.UpstreamException;
 import dev.airlock.upstream.UpstreamListener;
 import dev.airlock.upstream.UpstreamSession;
 import dev.airlock.upstream.UpstreamStream;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -60,7 +65,7 @@ final class HttpUpstreamSession implements UpstreamSession {
         .onFailure(error -> exchange.fail(unreachable(error)));
   }
 
-  private io.vertx.core.Future<HttpClientResponse> post(ObjectNode message, String version) {
+  private Future<HttpClientResponse> post(ObjectNode message, String version) {
     RequestOptions options = options(HttpMethod.POST, version);
     options.putHeader("Content-Type", "application/json");
     options.putHeader("Accept", "application/json, text/event-stream");
@@ -190,7 +195,7 @@ final class HttpUpstreamSession implements UpstreamSession {
             });
       }
       exchange.end();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       exchange.fail(new UpstreamException(upstream.name(), "answered with invalid JSON"));
     }
   }
@@ -325,7 +330,7 @@ final class HttpUpstreamSession implements UpstreamSession {
     try {
       JsonNode node = JSON.readTree(data);
       return node instanceof ObjectNode object ? object : null;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }
@@ -336,8 +341,7 @@ final class HttpUpstreamSession implements UpstreamSession {
     private final UpstreamStream stream;
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final java.util.List<Runnable> onDone =
-        new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> onDone = new CopyOnWriteArrayList<>();
 
     Exchange(JsonNode id, UpstreamStream stream) {
       this.id = id;
@@ -353,7 +357,7 @@ final class HttpUpstreamSession implements UpstreamSession {
         return;
       }
       // Read before delivery: the receiver owns the message from then on and may change its id.
-      boolean isFinal = id != null && dev.airlock.jsonrpc.JsonRpc.isResponseTo(message, id);
+      boolean isFinal = id != null && JsonRpc.isResponseTo(message, id);
       stream.onMessage(message);
       if (isFinal) {
         end();

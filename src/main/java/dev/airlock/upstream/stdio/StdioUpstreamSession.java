@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -269,7 +270,7 @@ final class StdioUpstreamSession implements UpstreamSession {
       running.destroy();
       running
           .onExit()
-          .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+          .orTimeout(5, TimeUnit.SECONDS)
           .exceptionally(
               e -> {
                 running.destroyForcibly();

@@ -2,6 +2,7 @@ package dev.airlock.policy.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.airlock.policy.Decision;
 import dev.airlock.policy.PolicyRequest;
 import dev.airlock.testing.EmbeddedServices;
@@ -70,13 +71,7 @@ class PolicyReloadTest {
         .engine()
         .decide(
             new PolicyRequest(
-                "a",
-                "g",
-                "s",
-                "u",
-                tool,
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
-                null));
+                "a", "g", "s", "u", tool, JsonNodeFactory.instance.objectNode(), null));
   }
 
   private static String read() {
