@@ -24,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -292,7 +293,7 @@ public class ApprovalGuard implements Guard {
     ObjectNode result = ToolError.of(text);
     ObjectNode meta = result.putObject("_meta").putObject("airlock/approval");
     meta.put("id", view.id());
-    meta.put("status", view.status().name().toLowerCase(java.util.Locale.ROOT));
+    meta.put("status", view.status().name().toLowerCase(Locale.ROOT));
     meta.put("expiresAt", view.expiresAt().toString());
     meta.put("approvalsNeeded", view.approvalsNeeded());
     return result;

@@ -4,6 +4,7 @@ import dev.airlock.guard.Caller;
 import dev.airlock.relay.AgentAuthenticator;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,8 +40,7 @@ public class BearerAuthenticator implements AgentAuthenticator {
     }
     // Any active profile list that includes prod (e.g. "prod,oidc") counts as production.
     boolean production =
-        LaunchMode.current() == LaunchMode.NORMAL
-            && io.quarkus.runtime.configuration.ConfigUtils.getProfiles().contains("prod");
+        LaunchMode.current() == LaunchMode.NORMAL && ConfigUtils.getProfiles().contains("prod");
     if (production) {
       throw new IllegalStateException(
           "airlock.auth.mode=none lets anyone call every upstream; it is refused in the prod profile");

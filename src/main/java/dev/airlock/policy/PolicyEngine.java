@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -190,7 +191,7 @@ public final class PolicyEngine {
     variables.put("tool", request.tool());
     variables.put("upstream", request.upstream());
     variables.put("agent", request.agent() == null ? "" : request.agent());
-    variables.put("risk", risk.name().toLowerCase(java.util.Locale.ROOT));
+    variables.put("risk", risk.name().toLowerCase(Locale.ROOT));
     return variables;
   }
 

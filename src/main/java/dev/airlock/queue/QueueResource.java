@@ -14,6 +14,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -164,7 +165,7 @@ public class QueueResource {
    */
   @GET
   @Path("/history/export")
-  @jakarta.annotation.security.RolesAllowed("admin")
+  @RolesAllowed("admin")
   public Response exportHistory(
       @QueryParam("tool") String tool, @QueryParam("agent") String agent) {
     return audit.export("csv", null, null, blank(agent), blank(tool), null);

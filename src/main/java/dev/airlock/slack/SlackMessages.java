@@ -16,6 +16,7 @@ import dev.airlock.approval.ApprovalView;
 import dev.airlock.approval.Channel;
 import dev.airlock.approval.ReviewView;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -182,7 +183,7 @@ final class SlackMessages {
     String[] lines = pretty.split("\n");
     boolean cut = false;
     if (lines.length > MAX_ARGUMENT_LINES) {
-      pretty = String.join("\n", java.util.Arrays.copyOf(lines, MAX_ARGUMENT_LINES));
+      pretty = String.join("\n", Arrays.copyOf(lines, MAX_ARGUMENT_LINES));
       cut = true;
     }
     if (pretty.length() > MAX_ARGUMENT_CHARS) {

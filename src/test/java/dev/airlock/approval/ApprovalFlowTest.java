@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -116,7 +118,7 @@ class ApprovalFlowTest {
     McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
     int before = callsReceived;
     // Unique arguments: an identical approved call (an earlier run, same database) would be reused.
-    String runId = "run-" + java.util.UUID.randomUUID();
+    String runId = "run-" + UUID.randomUUID();
     CompletableFuture<JsonNode> answer =
         async(
             () ->
@@ -311,7 +313,7 @@ class ApprovalFlowTest {
                 () ->
                     approvals.decide(
                         id,
-                        new Reviewer("r" + n, "r" + n, Channel.API, java.util.Set.of("reviewer")),
+                        new Reviewer("r" + n, "r" + n, Channel.API, Set.of("reviewer")),
                         new DecisionCommand(
                             n % 2 == 0 ? DecisionCommand.Verb.APPROVE : DecisionCommand.Verb.DENY,
                             null,

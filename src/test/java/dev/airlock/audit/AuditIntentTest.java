@@ -20,8 +20,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,15 +52,9 @@ class AuditIntentTest {
   void theDatabaseCommitsDurablyAsProductionDoes() throws Exception {
     // An intent is "durable" only if the commit reached the disk: the embedded server must not
     // run with zonky's throwaway-database settings.
-    try (Connection c = dataSource.getConnection();
-        ResultSet r =
-            c.createStatement()
-                .executeQuery(
-                    "select current_setting('fsync'), current_setting('synchronous_commit')")) {
-      assertThat(r.next()).isTrue();
-      assertThat(r.getString(1)).isEqualTo("on");
-      assertThat(r.getString(2)).isEqualTo("on");
-    }
+    assertThat(Rows.strings(dataSource, "select current_setting('fsync')")).containsExactly("on");
+    assertThat(Rows.strings(dataSource, "select current_setting('synchronous_commit')"))
+        .containsExactly("on");
   }
 
   @TestHTTPResource("/mcp/audit-scripted")

@@ -61,8 +61,7 @@ class AuditTrailTest {
     assertThat(events)
         .extracting(e -> e.path("tool").asText())
         .containsExactlyInAnyOrder("ListAHORuns", "DeleteAHORunBatch");
-    events.sort(
-        Comparator.comparing(e -> e.path("tool").asText(), java.util.Comparator.reverseOrder()));
+    events.sort(Comparator.comparing(e -> e.path("tool").asText(), Comparator.reverseOrder()));
     JsonNode allowed = events.get(0);
     assertThat(allowed.path("decision").asText()).isEqualTo("allow");
     assertThat(allowed.path("outcome").asText()).isEqualTo("ok");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.airlock.bench.BenchDatabase;
 import dev.airlock.embedded.EmbeddedPostgres;
+import dev.airlock.testing.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -172,12 +172,7 @@ class IntentFlushTest {
   }
 
   private static String synchronousCommitOf(AgroalDataSource pool) throws SQLException {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("select current_setting('synchronous_commit')")) {
-      r.next();
-      return r.getString(1);
-    }
+    return Rows.strings(pool, "select current_setting('synchronous_commit')").get(0);
   }
 
   private static String record(AuditLog log) throws Exception {
@@ -194,15 +189,7 @@ class IntentFlushTest {
   }
 
   private List<String> storedIntents() throws SQLException {
-    List<String> ids = new ArrayList<>();
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("select id from audit_intent")) {
-      while (r.next()) {
-        ids.add(r.getString(1));
-      }
-    }
-    return ids;
+    return Rows.strings(pool, "select id from audit_intent");
   }
 
   private List<String> spooledIntents() throws IOException {

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,7 +77,7 @@ class GrantsTest {
   @Test
   void aKeyAuthenticatesItsAgentForItsUpstreamsOnly() throws Exception {
     GrantService.Issued issued =
-        grants.issue("omics-bot", "ana", java.util.Set.of("healthomics"), null, "test");
+        grants.issue("omics-bot", "ana", Set.of("healthomics"), null, "test");
 
     AgentAuthenticator.Result ok = authenticate("Bearer " + issued.key(), "healthomics");
     AgentAuthenticator.Result otherUpstream = authenticate("Bearer " + issued.key(), "billing");
@@ -104,8 +105,7 @@ class GrantsTest {
 
   @Test
   void aRevokedKeyStopsWorking() throws Exception {
-    GrantService.Issued issued =
-        grants.issue("short-lived", "ben", java.util.Set.of(), null, "test");
+    GrantService.Issued issued = grants.issue("short-lived", "ben", Set.of(), null, "test");
     grants.revoke(issued.grant().id(), "test");
     assertThat(authenticate("Bearer " + issued.key(), "healthomics"))
         .isInstanceOf(AgentAuthenticator.Result.Refused.class);

@@ -3,6 +3,7 @@ package dev.airlock.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.airlock.testing.ScriptedUpstream;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.stdio.StdioUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -110,6 +111,6 @@ class StdioSupervisionTest {
             .filter(l -> l.startsWith("{") || l.startsWith("data: {"))
             .reduce((a, b) -> b)
             .orElse(text);
-    return dev.airlock.testing.ScriptedUpstream.JSON.readTree(body.replaceFirst("^data: ", ""));
+    return ScriptedUpstream.JSON.readTree(body.replaceFirst("^data: ", ""));
   }
 }

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -315,7 +316,7 @@ final class HttpUpstreamSession implements UpstreamSession {
 
   private static String contentType(MultiMap headers) {
     String type = headers.get("Content-Type");
-    return type == null ? "" : type.toLowerCase(java.util.Locale.ROOT);
+    return type == null ? "" : type.toLowerCase(Locale.ROOT);
   }
 
   private static String describeBody(Buffer body) {
