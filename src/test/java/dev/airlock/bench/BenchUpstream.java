@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * in epoch microseconds: Airlock runs on the same machine, so these times compare with the decision
  * times Airlock stores.
  */
-final class BenchUpstream implements AutoCloseable {
+final class BenchUpstream implements HeldCallsUpstream {
 
   /** Tool the bench policy holds for approval. */
   static final String HELD = "BenchHeld";
@@ -45,7 +45,8 @@ final class BenchUpstream implements AutoCloseable {
             .get(10, TimeUnit.SECONDS);
   }
 
-  String url() {
+  @Override
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort() + "/mcp";
   }
 
@@ -54,8 +55,8 @@ final class BenchUpstream implements AutoCloseable {
     return arrivals.get(marker);
   }
 
-  /** How many calls of the held tool reached this server. */
-  long heldCalls() {
+  @Override
+  public long heldCalls() {
     return heldCalls.get();
   }
 

@@ -40,11 +40,11 @@ public final class ParkedAgents {
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String command = commands.readLine(); command != null; command = commands.readLine()) {
         if (command.equals("open")) {
-          reply("open " + calls.stream().filter(c -> !c.done().isDone()).count());
+          LineProcess.reply("open " + calls.stream().filter(c -> !c.done().isDone()).count());
         } else if (command.startsWith("await ")) {
-          reply(awaitAnswered(calls, Integer.parseInt(command.substring(6).trim())));
+          LineProcess.reply(awaitAnswered(calls, Integer.parseInt(command.substring(6).trim())));
         } else {
-          reply("error unknown command: " + command);
+          LineProcess.reply("error unknown command: " + command);
         }
       }
     } finally {
@@ -97,7 +97,7 @@ public final class ParkedAgents {
                         + c.opened().handle((v, e) -> String.valueOf(e)).join()
                         + " "
                         + c.done().handle((v, e) -> v == null ? String.valueOf(e) : v).join()));
-    reply(
+    LineProcess.reply(
         String.format(
             Locale.ROOT,
             "parked %d %d %d %.1f",
@@ -121,10 +121,5 @@ public final class ParkedAgents {
             .count();
     long open = calls.stream().filter(c -> !c.done().isDone()).count();
     return "answered " + answered + " " + open;
-  }
-
-  private static void reply(String line) {
-    System.out.println(line);
-    System.out.flush();
   }
 }

@@ -25,12 +25,13 @@ import java.util.regex.Pattern;
  * parked in hold mode, each with its SSE response stream open at an agent (the agents run in their
  * own process, {@link ParkedAgents}); measures Airlock's used heap after a full GC, and the latency
  * of allowed calls at a fixed rate while they are parked, beside the same load before any was
- * parked and beside the upstream called directly. Then approves every parked call and checks each
- * one reached the upstream and its agent.
+ * parked and beside the upstream called directly (the upstream in a process of its own, {@link
+ * UpstreamProcess}). Then approves every parked call and checks each one reached the upstream and
+ * its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
  * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--park-warmup 0] [--jit-quiet 0]
- * [--no-full-gc] [--trace FILE]}; see docs/benchmarks.md.
+ * [--no-full-gc] [--upstream-in-harness] [--trace FILE]}; see docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -69,6 +70,10 @@ public final class ParkedCapacityBench {
     // more). A diagnostic: parking and releasing start the compiler again, and this rules out its
     // competing with the rounds (on 2026-12-02 the p99 was no better with it, docs/benchmarks.md).
     int jitQuiet = Integer.parseInt(arg(args, "--jit-quiet", "0"));
+    // With --upstream-in-harness the upstream runs on the load generator's own Vert.x instance, as
+    // it did until 2026-12-02 17:50 UTC: a direct call then never leaves the harness's process
+    // (see UpstreamProcess and docs/benchmarks.md).
+    boolean upstreamInHarness = flag(args, "--upstream-in-harness");
     String trace = arg(args, "--trace", null);
     if (trace != null) {
       RelayLoadBench.traceTo(Path.of(trace));
@@ -76,7 +81,8 @@ public final class ParkedCapacityBench {
     List<String> report = new ArrayList<>();
     Vertx vertx = Vertx.vertx();
     ParkedAgentsProcess agents = null;
-    try (BenchUpstream upstream = new BenchUpstream(vertx);
+    try (HeldCallsUpstream upstream =
+            upstreamInHarness ? new BenchUpstream(vertx) : UpstreamProcess.start();
         BenchCluster cluster = new BenchCluster("parked", upstream.url(), 1, Map.of())) {
       String gateway = cluster.mcpUrl(0);
       String base = cluster.replica(0).baseUrl();

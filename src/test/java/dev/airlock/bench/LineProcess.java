@@ -1,0 +1,100 @@
+package dev.airlock.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM the harness starts for a part that runs elsewhere in service (the agents, the upstream),
+ * driven one line at a time over its standard input and output. End of input ends it.
+ */
+final class LineProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Writer commands;
+  private final BlockingQueue<String> replies = new ArrayBlockingQueue<>(64);
+
+  private LineProcess(Process process, String name) {
+    this.process = process;
+    this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  replies.offer(line);
+                }
+              } catch (IOException ended) {
+                // The process ended; expect() reports the missing reply.
+              }
+            },
+            name + "-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * Starts {@code main} on the harness's class path with a fixed heap ({@code -Xms} = {@code
+   * -Xmx}), so that G1 does not resize it while it is measured against.
+   */
+  static LineProcess start(String heap, Class<?> main, List<String> args) throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.add("-Xms" + heap);
+    command.add("-Xmx" + heap);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(args);
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return new LineProcess(process, main.getSimpleName());
+  }
+
+  void send(String command) throws IOException {
+    commands.write(command + "\n");
+    commands.flush();
+  }
+
+  /** The next reply, which must start with {@code word}; waits at most {@code seconds}. */
+  String expect(String word, long seconds) throws InterruptedException {
+    String line = replies.poll(seconds, TimeUnit.SECONDS);
+    if (line == null || !line.startsWith(word + " ")) {
+      throw new IllegalStateException(
+          process.info().command().orElse("child")
+              + ": expected '"
+              + word
+              + " …' within "
+              + seconds
+              + " s, got "
+              + line);
+    }
+    return line;
+  }
+
+  /** The child's side: one reply line, flushed at once. */
+  static void reply(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  @Override
+  public void close() throws Exception {
+    commands.close();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.airlock.bench;
+
+import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link BenchUpstream} in a JVM of its own, as an upstream server is in service. Beside the load
+ * generator, on one Vert.x instance, a direct call never left the harness's process (often not even
+ * its event loop), while a call through Airlock crossed three processes: the difference then also
+ * counted the upstream being elsewhere, which is not Airlock's. Here both paths reach the same
+ * separate server.
+ *
+ * <p>The child prints {@code listening <url>} once started; {@code held} prints {@code held <calls
+ * of the held tool received>}. End of input ends it.
+ */
+final class UpstreamProcess implements HeldCallsUpstream {
+
+  private final LineProcess process;
+  private final String url;
+
+  private UpstreamProcess(LineProcess process, String url) {
+    this.process = process;
+    this.url = url;
+  }
+
+  /** Starts it with a fixed 256 MiB heap: it keeps one arrival time per call it received. */
+  static UpstreamProcess start() throws Exception {
+    LineProcess process = LineProcess.start("256m", UpstreamProcess.class, List.of());
+    try {
+      String url = process.expect("listening", 60).substring("listening ".length());
+      return new UpstreamProcess(process, url);
+    } catch (RuntimeException | InterruptedException e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public long heldCalls() throws Exception {
+    process.send("held");
+    return Long.parseLong(process.expect("held", 60).split(" ")[1]);
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.close();
+  }
+
+  /** The child. */
+  public static void main(String[] args) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (BenchUpstream upstream = new BenchUpstream(vertx)) {
+      LineProcess.reply("listening " + upstream.url());
+      BufferedReader commands =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String command = commands.readLine(); command != null; command = commands.readLine()) {
+        if (command.equals("held")) {
+          LineProcess.reply("held " + upstream.heldCalls());
+        } else {
+          LineProcess.reply("error unknown command: " + command);
+        }
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+}
