@@ -71,7 +71,7 @@ public final class ParkedCapacityBench {
     // competing with the rounds (on 2026-12-02 the p99 was no better with it, docs/benchmarks.md).
     int jitQuiet = Integer.parseInt(arg(args, "--jit-quiet", "0"));
     // With --upstream-in-harness the upstream runs on the load generator's own Vert.x instance, as
-    // it did until 2026-12-02 17:50 UTC: a direct call then never leaves the harness's process
+    // it did until 2026-12-02 17:45 UTC: a direct call then never leaves the harness's process
     // (see UpstreamProcess and docs/benchmarks.md).
     boolean upstreamInHarness = flag(args, "--upstream-in-harness");
     String trace = arg(args, "--trace", null);

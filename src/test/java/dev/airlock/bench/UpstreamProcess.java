@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link BenchUpstream} in a JVM of its own, as an upstream server is in service. Beside the load
- * generator, on one Vert.x instance, a direct call never left the harness's process (often not even
- * its event loop), while a call through Airlock crossed three processes: the difference then also
- * counted the upstream being elsewhere, which is not Airlock's. Here both paths reach the same
- * separate server.
+ * generator, on one Vert.x instance, a direct call never left the harness's process, while a call
+ * through Airlock crossed three: the difference could then also count the upstream being elsewhere,
+ * which is not Airlock's. Here both paths reach the same separate server. (On 2026-12-02 the two
+ * set-ups measured alike on this machine, docs/benchmarks.md.)
  *
  * <p>The child prints {@code listening <url>} once started; {@code held} prints {@code held <calls
  * of the held tool received>}. End of input ends it.
