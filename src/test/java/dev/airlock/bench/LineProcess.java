@@ -20,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 final class LineProcess implements AutoCloseable {
 
   private final Process process;
+  private final String name;
   private final Writer commands;
   private final BlockingQueue<String> replies = new ArrayBlockingQueue<>(64);
 
   private LineProcess(Process process, String name) {
     this.process = process;
+    this.name = name;
     this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader =
         new Thread(
@@ -73,13 +75,7 @@ final class LineProcess implements AutoCloseable {
     String line = replies.poll(seconds, TimeUnit.SECONDS);
     if (line == null || !line.startsWith(word + " ")) {
       throw new IllegalStateException(
-          process.info().command().orElse("child")
-              + ": expected '"
-              + word
-              + " …' within "
-              + seconds
-              + " s, got "
-              + line);
+          name + ": expected '" + word + " …' within " + seconds + " s, got " + line);
     }
     return line;
   }
