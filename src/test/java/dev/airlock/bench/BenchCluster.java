@@ -1,7 +1,6 @@
 package dev.airlock.bench;
 
 import dev.airlock.embedded.EmbeddedInfrastructure;
-import dev.airlock.embedded.EmbeddedPostgres;
 import dev.airlock.testing.AirlockProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,22 +18,49 @@ import java.util.Map;
 /**
  * One embedded PostgreSQL and Kafka and N Airlock processes (the packaged jar, {@code -Xms512m
  * -Xmx512m}) sharing them, as in MultiReplicaIT, fronting the harness's {@link BenchUpstream} as
- * upstream {@code bench} under the bench policy.
+ * upstream {@code bench} under the bench policy. The PostgreSQL and Kafka run in the harness's JVM
+ * or, with {@link Infrastructure#OWN_PROCESS}, in one of their own ({@link InfrastructureProcess}).
  */
 final class BenchCluster implements AutoCloseable {
 
   static final String POLICY = "src/test/resources/bench/approval-bench-policy.json";
 
-  private final EmbeddedInfrastructure infrastructure;
+  /** Where the embedded PostgreSQL and Kafka broker run. */
+  enum Infrastructure {
+    IN_HARNESS,
+    OWN_PROCESS
+  }
+
+  private final AutoCloseable infrastructure;
+  private final Map<String, String> infrastructureConfig;
   private final List<AirlockProcess> replicas = new ArrayList<>();
 
   BenchCluster(String name, String upstreamUrl, int replicaCount, Map<String, String> extra)
       throws Exception {
+    this(name, upstreamUrl, replicaCount, extra, Infrastructure.IN_HARNESS);
+  }
+
+  BenchCluster(
+      String name,
+      String upstreamUrl,
+      int replicaCount,
+      Map<String, String> extra,
+      Infrastructure where)
+      throws Exception {
     Files.createDirectories(Path.of("target"));
     Path dir = Files.createTempDirectory(Path.of("target"), "bench-" + name + "-");
-    infrastructure = new EmbeddedInfrastructure(dir, freePort(), freePort()).start();
+    if (where == Infrastructure.OWN_PROCESS) {
+      InfrastructureProcess process = InfrastructureProcess.start(dir, freePort(), freePort());
+      infrastructure = process;
+      infrastructureConfig = process.config();
+    } else {
+      EmbeddedInfrastructure embedded =
+          new EmbeddedInfrastructure(dir, freePort(), freePort()).start();
+      infrastructure = embedded;
+      infrastructureConfig = embedded.config();
+    }
     Files.copy(Path.of(POLICY), dir.resolve("policy.json"));
-    Map<String, String> config = new HashMap<>(infrastructure.config());
+    Map<String, String> config = new HashMap<>(infrastructureConfig);
     config.put("quarkus.profile", "local");
     config.put("airlock.auth.mode", "none");
     config.put("airlock.demo.port", "0");
@@ -61,10 +87,11 @@ final class BenchCluster implements AutoCloseable {
    * ones that happen to run while a checkpoint writes the pages of what came before.
    */
   void checkpoint() throws SQLException {
-    EmbeddedPostgres postgres = infrastructure.postgres();
     try (Connection connection =
             DriverManager.getConnection(
-                postgres.jdbcUrl(), postgres.username(), postgres.password());
+                infrastructureConfig.get("quarkus.datasource.jdbc.url"),
+                infrastructureConfig.get("quarkus.datasource.username"),
+                infrastructureConfig.get("quarkus.datasource.password"));
         Statement statement = connection.createStatement()) {
       statement.execute("CHECKPOINT");
     }

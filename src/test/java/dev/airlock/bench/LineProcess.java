@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -80,10 +81,22 @@ final class LineProcess implements AutoCloseable {
     return line;
   }
 
+  // The child's replies go to the standard output it started with, even after
+  // divertOtherOutput().
+  private static final PrintStream REPLIES = System.out;
+
   /** The child's side: one reply line, flushed at once. */
   static void reply(String line) {
-    System.out.println(line);
-    System.out.flush();
+    REPLIES.println(line);
+    REPLIES.flush();
+  }
+
+  /**
+   * The child's side: whatever else it prints to standard output (a library's log lines) goes to
+   * standard error from now on, so that it cannot be taken for a reply.
+   */
+  static void divertOtherOutput() {
+    System.setOut(System.err);
   }
 
   @Override

@@ -26,12 +26,13 @@ import java.util.regex.Pattern;
  * own process, {@link ParkedAgents}); measures Airlock's used heap after a full GC, and the latency
  * of allowed calls at a fixed rate while they are parked, beside the same load before any was
  * parked and beside the upstream called directly (the upstream in a process of its own, {@link
- * UpstreamProcess}). Then approves every parked call and checks each one reached the upstream and
- * its agent.
+ * UpstreamProcess}; PostgreSQL and the Kafka broker in another, {@link InfrastructureProcess}).
+ * Then approves every parked call and checks each one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
  * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--park-warmup 0] [--jit-quiet 0]
- * [--no-full-gc] [--upstream-in-harness] [--trace FILE]}; see docs/benchmarks.md.
+ * [--no-full-gc] [--upstream-in-harness] [--infrastructure-in-harness] [--trace FILE]}; see
+ * docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -74,6 +75,12 @@ public final class ParkedCapacityBench {
     // it did until 2026-12-02 17:45 UTC: a direct call then never leaves the harness's process
     // (see UpstreamProcess and docs/benchmarks.md).
     boolean upstreamInHarness = flag(args, "--upstream-in-harness");
+    // With --infrastructure-in-harness PostgreSQL's launcher and the Kafka broker run in the load
+    // generator's JVM, as they did until 2026-12-02 20:23 UTC (see InfrastructureProcess).
+    BenchCluster.Infrastructure infrastructure =
+        flag(args, "--infrastructure-in-harness")
+            ? BenchCluster.Infrastructure.IN_HARNESS
+            : BenchCluster.Infrastructure.OWN_PROCESS;
     String trace = arg(args, "--trace", null);
     if (trace != null) {
       RelayLoadBench.traceTo(Path.of(trace));
@@ -83,7 +90,8 @@ public final class ParkedCapacityBench {
     ParkedAgentsProcess agents = null;
     try (HeldCallsUpstream upstream =
             upstreamInHarness ? new BenchUpstream(vertx) : UpstreamProcess.start();
-        BenchCluster cluster = new BenchCluster("parked", upstream.url(), 1, Map.of())) {
+        BenchCluster cluster =
+            new BenchCluster("parked", upstream.url(), 1, Map.of(), infrastructure)) {
       String gateway = cluster.mcpUrl(0);
       String base = cluster.replica(0).baseUrl();
       long pid = cluster.replica(0).pid();
