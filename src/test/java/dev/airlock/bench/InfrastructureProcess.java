@@ -14,8 +14,9 @@ import java.util.Map;
  * The embedded PostgreSQL and Kafka broker ({@link EmbeddedInfrastructure}) in a JVM of their own,
  * as a cluster and a database are elsewhere in service. Inside the harness's JVM the broker shares
  * the load generator's heap and collector, and it only works while calls go through Airlock (each
- * is audited and the trail is published to the broker): its garbage then lengthens the load
- * generator's pauses in the Airlock rounds only, which the harness would count as Airlock's.
+ * is audited and the trail is published to the broker): its garbage could then lengthen the load
+ * generator's pauses in the Airlock rounds only, which the harness would count as Airlock's. (On
+ * 2026-12-02 the two set-ups measured alike on this machine, docs/benchmarks.md.)
  *
  * <p>The child prints {@code config <settings as a JSON object>} once both run. End of input stops
  * the broker and PostgreSQL and ends it.

@@ -15,8 +15,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM the harness starts for a part that runs elsewhere in service (the agents, the upstream),
- * driven one line at a time over its standard input and output. End of input ends it.
+ * A JVM the harness starts for a part that runs elsewhere in service (the agents, the upstream,
+ * PostgreSQL and the Kafka broker), driven one line at a time over its standard input and output.
+ * End of input ends it.
  */
 final class LineProcess implements AutoCloseable {
 
