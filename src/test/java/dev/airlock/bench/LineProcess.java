@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class LineProcess implements AutoCloseable {
 
+  // The child's replies go to the standard output it started with, even after
+  // divertOtherOutput().
+  private static final PrintStream REPLIES = System.out;
+
   private final Process process;
   private final String name;
   private final Writer commands;
@@ -81,10 +85,6 @@ final class LineProcess implements AutoCloseable {
     }
     return line;
   }
-
-  // The child's replies go to the standard output it started with, even after
-  // divertOtherOutput().
-  private static final PrintStream REPLIES = System.out;
 
   /** The child's side: one reply line, flushed at once. */
   static void reply(String line) {
