@@ -3,9 +3,6 @@ package dev.airlock.bench;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.embedded.EmbeddedInfrastructure;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -71,11 +68,7 @@ final class InfrastructureProcess implements AutoCloseable {
                 Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]))
             .start()) {
       LineProcess.reply("config " + JSON.writeValueAsString(infrastructure.config()));
-      BufferedReader commands =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      for (String command = commands.readLine(); command != null; command = commands.readLine()) {
-        LineProcess.reply("error unknown command: " + command);
-      }
+      LineProcess.serve(command -> null);
     }
   }
 }

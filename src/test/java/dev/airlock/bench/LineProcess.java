@@ -92,6 +92,25 @@ final class LineProcess implements AutoCloseable {
     REPLIES.flush();
   }
 
+  /** The child's side: what it answers to one command, or null for a command it does not know. */
+  @FunctionalInterface
+  interface Commands {
+    String answer(String command) throws Exception;
+  }
+
+  /**
+   * The child's side: answers each line of its standard input with one reply line until the input
+   * ends (the harness's {@link #close()}).
+   */
+  static void serve(Commands commands) throws Exception {
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String command = lines.readLine(); command != null; command = lines.readLine()) {
+      String answer = commands.answer(command);
+      reply(answer != null ? answer : "error unknown command: " + command);
+    }
+  }
+
   /**
    * The child's side: whatever else it prints to standard output (a library's log lines) goes to
    * standard error from now on, so that it cannot be taken for a reply.

@@ -1,9 +1,6 @@
 package dev.airlock.bench;
 
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,17 +33,16 @@ public final class ParkedAgents {
     try (BenchClient agents = new BenchClient(vertx, gateway, parked + sessions)) {
       List<BenchClient.Call> calls =
           park(agents, parked, sessions, openConcurrency, parkLimitSeconds);
-      BufferedReader commands =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      for (String command = commands.readLine(); command != null; command = commands.readLine()) {
-        if (command.equals("open")) {
-          LineProcess.reply("open " + calls.stream().filter(c -> !c.done().isDone()).count());
-        } else if (command.startsWith("await ")) {
-          LineProcess.reply(awaitAnswered(calls, Integer.parseInt(command.substring(6).trim())));
-        } else {
-          LineProcess.reply("error unknown command: " + command);
-        }
-      }
+      LineProcess.serve(
+          command -> {
+            if (command.equals("open")) {
+              return "open " + calls.stream().filter(c -> !c.done().isDone()).count();
+            }
+            if (command.startsWith("await ")) {
+              return awaitAnswered(calls, Integer.parseInt(command.substring(6).trim()));
+            }
+            return null;
+          });
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -1,9 +1,6 @@
 package dev.airlock.bench;
 
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,15 +57,7 @@ final class UpstreamProcess implements HeldCallsUpstream {
     Vertx vertx = Vertx.vertx();
     try (BenchUpstream upstream = new BenchUpstream(vertx)) {
       LineProcess.reply("listening " + upstream.url());
-      BufferedReader commands =
-          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      for (String command = commands.readLine(); command != null; command = commands.readLine()) {
-        if (command.equals("held")) {
-          LineProcess.reply("held " + upstream.heldCalls());
-        } else {
-          LineProcess.reply("error unknown command: " + command);
-        }
-      }
+      LineProcess.serve(command -> command.equals("held") ? "held " + upstream.heldCalls() : null);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
