@@ -179,10 +179,10 @@ public class ApprovalGuard implements Guard {
             decided.cancel(false);
           }
         });
-    context.progress(waitingMessage(view));
-    long ticker =
-        vertx.setPeriodic(
-            config.progressInterval().toMillis(), t -> context.progress(waitingMessage(view)));
+    context.holdOpen();
+    // The relay keeps the held stream alive; progress goes only to clients that asked for it.
+    Optional<Long> progressTicker =
+        context.wantsProgress() ? Optional.of(reportProgress(context, view)) : Optional.empty();
     CompletableFuture<ApprovalView> bounded =
         budget == null
             ? decided
@@ -190,7 +190,7 @@ public class ApprovalGuard implements Guard {
     return bounded
         .handle(
             (final_, error) -> {
-              vertx.cancelTimer(ticker);
+              progressTicker.ifPresent(vertx::cancelTimer);
               if (final_ != null) {
                 return outcome(call, final_);
               }
@@ -201,6 +201,13 @@ public class ApprovalGuard implements Guard {
               return CompletableFuture.completedFuture(Verdict.respond(withdrawn(view)));
             })
         .thenCompose(stage -> stage);
+  }
+
+  /** Reports progress now and every progress interval; returns the timer that does. */
+  private long reportProgress(GuardContext context, ApprovalView view) {
+    context.progress(waitingMessage(view));
+    return vertx.setPeriodic(
+        config.progressInterval().toMillis(), t -> context.progress(waitingMessage(view)));
   }
 
   /** What a final decision means for the call. Releases at most once, only if APPROVED. */

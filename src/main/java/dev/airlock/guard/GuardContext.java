@@ -8,8 +8,17 @@ import java.util.concurrent.CompletionStage;
 public interface GuardContext {
 
   /**
-   * Tells the waiting client what is going on: a {@code notifications/progress} when the call
-   * carries a progress token, an SSE keep-alive otherwise. Safe to call from any thread.
+   * Keeps the client's request open while the call waits: its answer becomes an SSE stream that the
+   * relay keeps alive until the verdict. Safe to call from any thread.
+   */
+  void holdOpen();
+
+  /** Whether the client asked for progress: its request carries a progress token. */
+  boolean wantsProgress();
+
+  /**
+   * Tells the waiting client what is going on with a {@code notifications/progress}; nothing when
+   * it did not ask for progress. Safe to call from any thread.
    */
   void progress(String message);
 

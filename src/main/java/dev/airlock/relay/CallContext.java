@@ -32,9 +32,18 @@ final class CallContext implements GuardContext {
   }
 
   @Override
+  public void holdOpen() {
+    channel.holdOpen();
+  }
+
+  @Override
+  public boolean wantsProgress() {
+    return progressToken != null;
+  }
+
+  @Override
   public void progress(String message) {
     if (progressToken == null) {
-      channel.keepAlive();
       return;
     }
     ObjectNode params = JsonRpc.JSON.createObjectNode();

@@ -204,7 +204,8 @@ public class McpEndpoint {
         session.protocolVersion(),
         session.id() + "." + id,
         request.path("method").asText(null),
-        config.sseRetryMillis());
+        config.sseRetryMillis(),
+        config.keepAliveInterval());
   }
 
   // ---- GET: the standalone server stream -------------------------------------------------------

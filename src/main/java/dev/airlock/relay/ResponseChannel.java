@@ -5,6 +5,8 @@ import dev.airlock.sse.SseEncoder;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,11 +23,16 @@ final class ResponseChannel {
   private final String streamId;
   private final String method;
   private final long retryMillis;
+  private final long keepAliveNanos;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile boolean closedByClient;
   private volatile Runnable onClientGone;
   private boolean streaming;
   private int eventCounter;
+  // Written on the request's context only: when the stream last carried anything, and the timer
+  // that keeps a held stream alive (-1 until the call is held).
+  private long lastWriteNanos;
+  private long keepAliveTimer = -1;
 
   ResponseChannel(
       HttpServerResponse response,
@@ -33,15 +40,18 @@ final class ResponseChannel {
       String protocolVersion,
       String streamId,
       String method,
-      long retryMillis) {
+      long retryMillis,
+      Duration keepAliveInterval) {
     this.response = response;
     this.context = context;
     this.protocolVersion = protocolVersion;
     this.streamId = streamId;
     this.method = method;
     this.retryMillis = retryMillis;
+    this.keepAliveNanos = keepAliveInterval.toNanos();
     response.closeHandler(
         v -> {
+          stopKeepAlive();
           if (!finished.get()) {
             closedByClient = true;
             Runnable action = onClientGone;
@@ -77,7 +87,7 @@ final class ResponseChannel {
             return;
           }
           startStreaming();
-          response.write(SseEncoder.event(nextEventId(), message.toString()));
+          write(SseEncoder.event(nextEventId(), message.toString()));
         });
   }
 
@@ -91,15 +101,41 @@ final class ResponseChannel {
         });
   }
 
-  void keepAlive() {
+  /**
+   * The call waits (for a reviewer): streams the answer now, so the client sees the exchange is
+   * alive, and sends a keep-alive comment whenever the stream has been silent for the keep-alive
+   * interval, so that no proxy on the way closes it as idle. Progress notifications count as
+   * traffic: a client that gets them every 10 s gets no keep-alives.
+   */
+  void holdOpen() {
     onContext(
         () -> {
-          if (!isOpen()) {
+          if (!isOpen() || keepAliveTimer >= 0) {
             return;
           }
           startStreaming();
-          response.write(SseEncoder.keepAlive());
+          write(SseEncoder.keepAlive());
+          long period = Math.max(1, TimeUnit.NANOSECONDS.toMillis(keepAliveNanos));
+          keepAliveTimer = context.owner().setPeriodic(period, timer -> keepAliveIfSilent());
         });
+  }
+
+  private void keepAliveIfSilent() {
+    if (!isOpen()) {
+      stopKeepAlive();
+      return;
+    }
+    // A tenth of slack: the timer fires about an interval after the last keep-alive, never before.
+    if (System.nanoTime() - lastWriteNanos >= keepAliveNanos - keepAliveNanos / 10) {
+      write(SseEncoder.keepAlive());
+    }
+  }
+
+  private void stopKeepAlive() {
+    if (keepAliveTimer >= 0) {
+      context.owner().cancelTimer(keepAliveTimer);
+      keepAliveTimer = -1;
+    }
   }
 
   /** An SSE retry hint from the upstream, passed on to the client. */
@@ -107,7 +143,7 @@ final class ResponseChannel {
     onContext(
         () -> {
           if (isOpen() && streaming) {
-            response.write(SseEncoder.retry(millis));
+            write(SseEncoder.retry(millis));
           }
         });
   }
@@ -119,6 +155,7 @@ final class ResponseChannel {
           if (!finished.compareAndSet(false, true) || closedByClient) {
             return;
           }
+          stopKeepAlive();
           if (streaming) {
             response.end(SseEncoder.event(nextEventId(), message.toString()));
           } else {
@@ -148,8 +185,13 @@ final class ResponseChannel {
         .putHeader("Cache-Control", "no-cache, no-transform")
         .putHeader("X-Accel-Buffering", "no");
     if (ProtocolVersions.primesStreams(protocolVersion)) {
-      response.write(SseEncoder.priming(nextEventId(), retryMillis));
+      write(SseEncoder.priming(nextEventId(), retryMillis));
     }
+  }
+
+  private void write(String chunk) {
+    lastWriteNanos = System.nanoTime();
+    response.write(chunk);
   }
 
   private String nextEventId() {

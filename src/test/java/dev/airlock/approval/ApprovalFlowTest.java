@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,78 @@ class ApprovalFlowTest {
         .contains("Denied by reviewer reviewer")
         .contains("run-2 is a clinical batch");
     assertThat(callsReceived).isEqualTo(before);
+  }
+
+  @Test
+  void aHeldCallIsKeptAliveAndGetsNoProgressItDidNotAskFor() throws Exception {
+    // Given: a held call whose request carries no progress token
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    long start = System.nanoTime();
+    HttpResponse<Stream<String>> held =
+        client.sendStreaming(toolsCall("CancelAHORunBatch", "{\"runIds\":[\"run-quiet\"]}", ""));
+    String id = awaitPending("CancelAHORunBatch", client.session());
+
+    // When: it waits for more than three keep-alive intervals (1 s in the tests), then is denied
+    Thread.sleep(3_500);
+    deny(id);
+
+    // Then: its stream carried keep-alives (one when it was held, then one per silent interval,
+    // not more often) and the denial, and no progress
+    List<String> lines = held.body().toList();
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+    assertThat(held.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+    assertThat(lines.stream().filter(": keep-alive"::equals).count()).isBetween(3L, seconds + 2);
+    assertThat(lines).noneMatch(line -> line.contains("notifications/progress"));
+    assertThat(McpTestClient.text(McpTestClient.lastMessage(String.join("\n", lines))))
+        .contains("Denied by reviewer reviewer");
+  }
+
+  @Test
+  void aHeldCallThatAskedForProgressIsToldWhatItWaitsFor() throws Exception {
+    // Given: a held call whose request carries a progress token
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    HttpResponse<Stream<String>> held =
+        client.sendStreaming(
+            toolsCall(
+                "CancelAHORunBatch",
+                "{\"runIds\":[\"run-watched\"]}",
+                ",\"_meta\":{\"progressToken\":\"watch-1\"}"));
+    String id = awaitPending("CancelAHORunBatch", client.session());
+
+    // When
+    deny(id);
+
+    // Then
+    List<String> progress =
+        held.body().filter(line -> line.contains("notifications/progress")).toList();
+    assertThat(progress).isNotEmpty();
+    JsonNode first = new ObjectMapper().readTree(progress.get(0).substring("data: ".length()));
+    assertThat(first.path("params").path("progressToken").asText()).isEqualTo("watch-1");
+    assertThat(first.path("params").path("message").asText())
+        .startsWith("Waiting for approval " + id.substring(0, 8))
+        .contains("1 of 1 reviewer needed");
+  }
+
+  /** A tools/call numbered 2, the first request after initialize. */
+  private static String toolsCall(String tool, String argumentsJson, String moreParams) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\""
+        + tool
+        + "\",\"arguments\":"
+        + argumentsJson
+        + moreParams
+        + "}}";
+  }
+
+  private static void deny(String id) {
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"deny\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
   }
 
   @Test

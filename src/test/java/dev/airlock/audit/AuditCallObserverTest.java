@@ -210,6 +210,14 @@ class AuditCallObserverTest {
     }
 
     @Override
+    public void holdOpen() {}
+
+    @Override
+    public boolean wantsProgress() {
+      return false;
+    }
+
+    @Override
     public void progress(String message) {}
 
     @Override

@@ -130,7 +130,7 @@ public final class ParkedCapacityBench {
       }
       Heap before = heap(pid, base, fullGc);
       report.add("heap after GC, nothing parked: " + before);
-      settle(settleSeconds);
+      report.add(rest(pid, settleSeconds, "nothing parked"));
       states.add("nothing parked");
       load.add(measure.state(states.get(0)));
 
@@ -156,7 +156,7 @@ public final class ParkedCapacityBench {
       report.add("Airlock open file descriptors: " + descriptors(pid));
 
       // 3. The same load while they are parked.
-      settle(settleSeconds);
+      report.add(rest(pid, settleSeconds, held + " parked"));
       states.add(held + " parked");
       load.add(measure.state(states.get(1)));
       report.add("streams still open after the load: " + agents.open());
@@ -181,7 +181,7 @@ public final class ParkedCapacityBench {
 
       // 5. The same load again with nothing parked, the JVM now as warm as in step 3.
       report.add("heap after GC, all released: " + heap(pid, base, fullGc));
-      settle(settleSeconds);
+      report.add(rest(pid, settleSeconds, "all released"));
       states.add("nothing parked, after the release");
       load.add(measure.state(states.get(2)));
 
@@ -257,8 +257,25 @@ public final class ParkedCapacityBench {
    * A pause before measuring after the harness's own disturbances (the full GC it asks for to
    * measure the heap, the metrics scrape), which a gateway in service does not have.
    */
-  private static void settle(int seconds) throws InterruptedException {
+  /**
+   * The settle before a state's rounds, with no load: what Airlock's process costs in that state on
+   * its own (holding calls: their keep-alives, timers and database checks), as a share of one core.
+   * CPU time does not depend on who else wanted the cores, so it shows what holding costs more
+   * steadily than a tail latency does.
+   */
+  private static String rest(long pid, int seconds, String state) throws Exception {
+    ProcessCpu airlock = new ProcessCpu(List.of(pid));
+    double before = airlock.micros();
+    long start = System.nanoTime();
     Thread.sleep(seconds * 1000L);
+    double micros = airlock.micros() - before;
+    double elapsed = (System.nanoTime() - start) / 1e3;
+    return String.format(
+        Locale.ROOT,
+        "Airlock's CPU at rest, %s: %.1f%% of a core over %d s",
+        state,
+        100 * micros / elapsed,
+        seconds);
   }
 
   /**

@@ -145,6 +145,12 @@ class GuardChainTest {
   }
 
   private static final class NoContext implements GuardContext {
+    public void holdOpen() {}
+
+    public boolean wantsProgress() {
+      return false;
+    }
+
     public void progress(String message) {}
 
     public void onWithdrawn(Runnable action) {}

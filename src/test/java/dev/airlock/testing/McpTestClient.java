@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * A minimal Streamable HTTP client for Java tests of Airlock's own behaviour (the official SDK
@@ -70,6 +71,15 @@ public final class McpTestClient {
   }
 
   public HttpResponse<String> send(String body) throws Exception {
+    return http.send(post(body), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends a message and reads the answer's lines as they arrive (an SSE stream, live). */
+  public HttpResponse<Stream<String>> sendStreaming(String body) throws Exception {
+    return http.send(post(body), HttpResponse.BodyHandlers.ofLines());
+  }
+
+  private HttpRequest post(String body) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(120))
@@ -82,7 +92,7 @@ public final class McpTestClient {
     if (session != null) {
       builder.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
     }
-    return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    return builder.build();
   }
 
   public static JsonNode lastMessage(String body) throws Exception {
