@@ -102,10 +102,10 @@ final class ResponseChannel {
   }
 
   /**
-   * The call waits (for a reviewer): streams the answer now, so the client sees the exchange is
-   * alive, and sends a keep-alive comment whenever the stream has been silent for the keep-alive
-   * interval, so that no proxy on the way closes it as idle. Progress notifications count as
-   * traffic: a client that gets them every 10 s gets no keep-alives.
+   * The call waits (say, for a reviewer): streams the answer now, so the client sees the exchange
+   * is alive, and sends a keep-alive comment whenever the stream has been silent for the keep-alive
+   * interval, so that no proxy on the way closes it as idle. Anything else written counts as
+   * traffic: a client that gets progress more often than that gets no keep-alives.
    */
   void holdOpen() {
     onContext(

@@ -95,6 +95,10 @@ public final class ParkedCapacityBench {
       String gateway = cluster.mcpUrl(0);
       String base = cluster.replica(0).baseUrl();
       long pid = cluster.replica(0).pid();
+      // Airlock's process only: its CPU in a direct round is what it does meanwhile (holding
+      // calls),
+      // in an Airlock round that plus the allowed calls.
+      RelayLoadBench.measureCpuOf(new ProcessCpu(List.of(pid)));
       Measure measure =
           new Measure(
               vertx,
@@ -193,6 +197,9 @@ public final class ParkedCapacityBench {
       for (int i = 0; i < load.size(); i++) {
         load.get(i).summary(states.get(i), rate).forEach(System.out::println);
       }
+      System.out.println();
+      System.out.println("CPU of Airlock's process per call:");
+      RelayLoadBench.cpuPerCall().forEach(System.out::println);
     } finally {
       if (agents != null) {
         agents.close();

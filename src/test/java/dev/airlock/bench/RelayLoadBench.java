@@ -167,6 +167,16 @@ public final class RelayLoadBench {
   private static ProcessCpu cpu;
   private static final List<String> CPU_LINES = new ArrayList<>();
 
+  /** From now on each fixed-rate run also reports the CPU these processes used per call. */
+  static void measureCpuOf(ProcessCpu processes) {
+    cpu = processes;
+  }
+
+  /** A line per fixed-rate run since {@link #measureCpuOf}: its name and the CPU per call. */
+  static List<String> cpuPerCall() {
+    return List.copyOf(CPU_LINES);
+  }
+
   /** Sessions each initialized once; calls spread round-robin, sent on schedule. */
   static Result fixedRate(
       Vertx vertx, String name, String url, String token, int rate, int sessions, int seconds)
