@@ -147,6 +147,13 @@ class DocsCommandsIT {
     String tail = printed.substring(Math.max(0, printed.length() - 4000));
     assertThat(finished).as("%s did not finish in 6 minutes:%n%s", script, tail).isTrue();
     assertThat(process.exitValue()).as("%s failed:%n%s", script, tail).isZero();
+    if (block.commands().stream().anyMatch(command -> command.contains("quarkus-run.jar local"))) {
+      // Its demo key and passwords are public: the local run must not answer the network.
+      assertThat(printed)
+          .as("the local run's listening address")
+          .contains("Listening on: http://127.0.0.1:")
+          .doesNotContain("Listening on: http://0.0.0.0:");
+    }
   }
 
   /** One documented command, as it runs here. */
