@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ParkedCalls;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.http.HttpUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -188,7 +189,7 @@ class ApprovalFlowTest {
 
     // When: it waits for more than three keep-alive intervals (1 s in the tests), then is denied
     Thread.sleep(3_500);
-    deny(id);
+    ParkedCalls.decideThroughApi(id, "deny");
 
     // Then: its stream carried keep-alives (one when it was held, then one per silent interval,
     // not more often) and the denial, and no progress
@@ -214,7 +215,7 @@ class ApprovalFlowTest {
     String id = awaitPending("CancelAHORunBatch", client.session());
 
     // When
-    deny(id);
+    ParkedCalls.decideThroughApi(id, "deny");
 
     // Then
     List<String> progress =
@@ -235,18 +236,6 @@ class ApprovalFlowTest {
         + argumentsJson
         + moreParams
         + "}}";
-  }
-
-  private static void deny(String id) {
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"deny\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
   }
 
   @Test

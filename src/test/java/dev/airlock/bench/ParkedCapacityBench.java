@@ -95,9 +95,8 @@ public final class ParkedCapacityBench {
       String gateway = cluster.mcpUrl(0);
       String base = cluster.replica(0).baseUrl();
       long pid = cluster.replica(0).pid();
-      // Airlock's process only: its CPU in a direct round is what it does meanwhile (holding
-      // calls),
-      // in an Airlock round that plus the allowed calls.
+      // Airlock's process only: in a direct round its CPU is what it does meanwhile (holding
+      // calls), in an Airlock round that plus the allowed calls.
       RelayLoadBench.measureCpuOf(new ProcessCpu(List.of(pid)));
       Measure measure =
           new Measure(
@@ -261,14 +260,11 @@ public final class ParkedCapacityBench {
   }
 
   /**
-   * A pause before measuring after the harness's own disturbances (the full GC it asks for to
-   * measure the heap, the metrics scrape), which a gateway in service does not have.
-   */
-  /**
-   * The settle before a state's rounds, with no load: what Airlock's process costs in that state on
-   * its own (holding calls: their keep-alives, timers and database checks), as a share of one core.
-   * CPU time does not depend on who else wanted the cores, so it shows what holding costs more
-   * steadily than a tail latency does.
+   * A pause before measuring, after the harness's own disturbances (the full GC it asks for to
+   * measure the heap, the metrics scrape), which a gateway in service does not have. Reports what
+   * Airlock's process cost meanwhile, with no load, as a share of one core: in the parked state,
+   * what holding costs on its own (keep-alives, timers, database checks). CPU time does not depend
+   * on who else wanted the cores, so it shows that more steadily than a tail latency does.
    */
   private static String rest(long pid, int seconds, String state) throws Exception {
     ProcessCpu airlock = new ProcessCpu(List.of(pid));
