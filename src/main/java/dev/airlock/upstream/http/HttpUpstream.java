@@ -4,6 +4,7 @@ import dev.airlock.upstream.UpstreamListener;
 import dev.airlock.upstream.UpstreamSession;
 import dev.airlock.upstream.UpstreamTransport;
 import dev.airlock.upstream.UpstreamsConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -11,16 +12,31 @@ import io.vertx.core.http.PoolOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** An upstream MCP server reached over Streamable HTTP. */
+/**
+ * An upstream MCP server reached over Streamable HTTP.
+ *
+ * <p>Each event loop has its own connection pool, as each Envoy worker does. A Vert.x connection
+ * lives on the event loop that opened it, and one pool shared by all loops hands a request the most
+ * recently used connection, whichever loop owns it: the request is then written on that loop and
+ * its answer handed back, two thread hand-offs per call. With a pool per loop a forwarded call
+ * stays on the thread that received it.
+ */
 public final class HttpUpstream implements UpstreamTransport {
+
+  private static final int MAX_CONNECTIONS_PER_POOL = 256;
 
   private final String name;
   private final URI uri;
   private final Map<String, String> headers;
   private final Duration requestTimeout;
-  private final HttpClient client;
+  private final HttpClientOptions options;
   private final Vertx vertx;
+  // One per event loop thread that sent a request (a fixed, small set); bounded by the loops.
+  private final Map<Thread, HttpClient> byEventLoop = new ConcurrentHashMap<>();
+  // For requests sent from other threads.
+  private final HttpClient offLoop;
 
   public HttpUpstream(String name, String url, UpstreamsConfig.Upstream config, Vertx vertx) {
     this(
@@ -44,14 +60,20 @@ public final class HttpUpstream implements UpstreamTransport {
     this.headers = Map.copyOf(headers);
     this.requestTimeout = requestTimeout;
     this.vertx = vertx;
-    HttpClientOptions options =
+    this.options =
         new HttpClientOptions()
             .setConnectTimeout((int) connectTimeout.toMillis())
             .setKeepAlive(true)
             .setTcpNoDelay(true)
             .setSsl("https".equals(uri.getScheme()))
             .setDecompressionSupported(true);
-    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(256));
+    this.offLoop = newClient();
+  }
+
+  private HttpClient newClient() {
+    // An event loop size of 0 (the default) opens connections on the requesting loop.
+    return vertx.createHttpClient(
+        options, new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS_PER_POOL));
   }
 
   @Override
@@ -69,8 +91,12 @@ public final class HttpUpstream implements UpstreamTransport {
     return new HttpUpstreamSession(this, listener);
   }
 
+  /** The connection pool for the calling thread: its event loop's, or the one for other threads. */
   HttpClient client() {
-    return client;
+    if (Context.isOnEventLoopThread()) {
+      return byEventLoop.computeIfAbsent(Thread.currentThread(), loop -> newClient());
+    }
+    return offLoop;
   }
 
   Vertx vertx() {
