@@ -197,7 +197,7 @@ public final class ParkedCapacityBench {
         load.get(i).summary(states.get(i), rate).forEach(System.out::println);
       }
       System.out.println();
-      System.out.println("CPU of Airlock's process per call:");
+      System.out.println("CPU and context switches of Airlock's process per call:");
       RelayLoadBench.cpuPerCall().forEach(System.out::println);
     } finally {
       if (agents != null) {

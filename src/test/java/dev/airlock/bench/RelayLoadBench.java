@@ -103,7 +103,8 @@ public final class RelayLoadBench {
       rounds.summary("", rate).forEach(System.out::println);
       if (cpu != null) {
         System.out.println();
-        System.out.println("CPU of processes " + cpuOf + " and their children, per call:");
+        System.out.println(
+            "CPU and context switches of processes " + cpuOf + " and their children, per call:");
         CPU_LINES.forEach(System.out::println);
       }
     } finally {
@@ -163,7 +164,8 @@ public final class RelayLoadBench {
 
   // With --cpu-of PIDS: the CPU those processes used per call in each fixed-rate run (Airlock's
   // own cost per call is the difference between its runs and the direct ones, whose upstream may
-  // live in the same process).
+  // live in the same process), and their threads' context switches per call (the hand-offs
+  // between threads and processes a call costs).
   private static ProcessCpu cpu;
   private static final List<String> CPU_LINES = new ArrayList<>();
 
@@ -203,6 +205,7 @@ public final class RelayLoadBench {
     long intervalNanos = 1_000_000_000L / rate;
     Context context = vertx.getOrCreateContext();
     double cpuBefore = cpu == null ? 0 : cpu.micros();
+    long switchesBefore = cpu == null ? 0 : cpu.contextSwitches();
     long start = System.nanoTime();
     Thread scheduler =
         new Thread(
@@ -251,7 +254,11 @@ public final class RelayLoadBench {
     if (cpu != null) {
       CPU_LINES.add(
           String.format(
-              Locale.ROOT, "- %s: %.0f µs", name, (cpu.micros() - cpuBefore) / Math.max(1, total)));
+              Locale.ROOT,
+              "- %s: %.0f µs, %.1f context switches",
+              name,
+              (cpu.micros() - cpuBefore) / Math.max(1, total),
+              (cpu.contextSwitches() - switchesBefore) / (double) Math.max(1, total)));
     }
     if (tracePath != null) {
       // Runs follow one another, and every call of this one has counted down: no append races.
