@@ -49,15 +49,16 @@ final class ProcessCpu {
   }
 
   /**
-   * Context switches so far of every thread of the roots and their live descendants, voluntary and
-   * not: each time a thread gave up its core, mostly to wait for another thread or a socket. Per
-   * call, it counts the hand-offs between threads and processes a call costs.
+   * Context switches so far of each live thread of the roots and their live descendants, voluntary
+   * and not, by thread id: each time a thread gave up its core, mostly to wait for another thread
+   * or a socket. Per call, it counts the hand-offs between threads and processes a call costs.
    */
-  long contextSwitches() throws IOException {
-    long switches = 0;
+  Map<Long, Long> contextSwitches() throws IOException {
+    Map<Long, Long> byThread = new HashMap<>();
     for (long pid : measured().keySet()) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : tasks.toList()) {
+          long switches = 0;
           try {
             for (String line : Files.readAllLines(task.resolve("status"))) {
               if (line.startsWith("voluntary_ctxt_switches:")
@@ -66,12 +67,26 @@ final class ProcessCpu {
               }
             }
           } catch (IOException gone) {
-            // the thread ended while we listed
+            continue; // the thread ended while we listed
           }
+          byThread.put(Long.valueOf(task.getFileName().toString()), switches);
         }
       } catch (IOException gone) {
         // the process ended while we listed
       }
+    }
+    return byThread;
+  }
+
+  /**
+   * The context switches since {@code before} of the threads alive now (a thread started since
+   * counts all of its own). A thread that ended in between takes its count with it, so this
+   * undercounts rather than going negative.
+   */
+  long contextSwitchesSince(Map<Long, Long> before) throws IOException {
+    long switches = 0;
+    for (Map.Entry<Long, Long> thread : contextSwitches().entrySet()) {
+      switches += Math.max(0, thread.getValue() - before.getOrDefault(thread.getKey(), 0L));
     }
     return switches;
   }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -205,7 +206,7 @@ public final class RelayLoadBench {
     long intervalNanos = 1_000_000_000L / rate;
     Context context = vertx.getOrCreateContext();
     double cpuBefore = cpu == null ? 0 : cpu.micros();
-    long switchesBefore = cpu == null ? 0 : cpu.contextSwitches();
+    Map<Long, Long> switchesBefore = cpu == null ? Map.of() : cpu.contextSwitches();
     long start = System.nanoTime();
     Thread scheduler =
         new Thread(
@@ -258,7 +259,7 @@ public final class RelayLoadBench {
               "- %s: %.0f µs, %.1f context switches",
               name,
               (cpu.micros() - cpuBefore) / Math.max(1, total),
-              (cpu.contextSwitches() - switchesBefore) / (double) Math.max(1, total)));
+              cpu.contextSwitchesSince(switchesBefore) / (double) Math.max(1, total)));
     }
     if (tracePath != null) {
       // Runs follow one another, and every call of this one has counted down: no append races.
