@@ -24,6 +24,7 @@ class HttpUpstreamPoolsTest {
 
   private Vertx vertx;
   private HttpServer server;
+  private HttpUpstream upstream;
   // Per upstream-side connection: the event loops whose requests it carried.
   private final Map<HttpConnection, Set<String>> loopsByConnection = new ConcurrentHashMap<>();
 
@@ -44,6 +45,14 @@ class HttpUpstreamPoolsTest {
             .toCompletionStage()
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
+    upstream =
+        new HttpUpstream(
+            "pools",
+            "http://127.0.0.1:" + server.actualPort() + "/mcp",
+            Map.of(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(5),
+            vertx);
   }
 
   @AfterEach
@@ -53,14 +62,6 @@ class HttpUpstreamPoolsTest {
 
   @Test
   void requestsFromEachEventLoopTravelOnThatLoopsOwnConnections() throws Exception {
-    HttpUpstream upstream =
-        new HttpUpstream(
-            "pools",
-            "http://127.0.0.1:" + server.actualPort() + "/mcp",
-            Map.of(),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            vertx);
     Context first = contextOfANewThread();
     Context second = contextOfANewThread();
     String firstLoop = threadOf(first);
@@ -83,14 +84,6 @@ class HttpUpstreamPoolsTest {
 
   @Test
   void requestsFromOtherThreadsShareOnePoolOfTheirOwn() throws Exception {
-    HttpUpstream upstream =
-        new HttpUpstream(
-            "pools",
-            "http://127.0.0.1:" + server.actualPort() + "/mcp",
-            Map.of(),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            vertx);
     HttpClient fromThisThread = upstream.client();
     CompletableFuture<HttpClient> fromAnotherThread = new CompletableFuture<>();
     Thread other = new Thread(() -> fromAnotherThread.complete(upstream.client()));
