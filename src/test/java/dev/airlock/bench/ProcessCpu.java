@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 
 /**
  * CPU time used by some processes and their descendants, read from Linux's {@code /proc} (user plus
- * system, in clock ticks of 10 ms). Per call it is a steadier figure than a tail latency on a busy
- * machine: it does not depend on who else wanted the cores at that moment.
+ * system, in clock ticks of 10 ms), and their threads' context switches. Per call they are steadier
+ * figures than a tail latency on a busy machine: they do not depend on who else wanted the cores at
+ * that moment.
  */
 final class ProcessCpu {
 
