@@ -170,12 +170,18 @@ public final class RelayLoadBench {
   private static ProcessCpu cpu;
   private static final List<String> CPU_LINES = new ArrayList<>();
 
-  /** From now on each fixed-rate run also reports the CPU these processes used per call. */
+  /**
+   * From now on each fixed-rate run also reports the CPU these processes used per call, and their
+   * threads' context switches per call.
+   */
   static void measureCpuOf(ProcessCpu processes) {
     cpu = processes;
   }
 
-  /** A line per fixed-rate run since {@link #measureCpuOf}: its name and the CPU per call. */
+  /**
+   * A line per fixed-rate run since {@link #measureCpuOf}: its name, the CPU and the context
+   * switches per call.
+   */
   static List<String> cpuPerCall() {
     return List.copyOf(CPU_LINES);
   }

@@ -33,7 +33,7 @@ public final class HttpUpstream implements UpstreamTransport {
   private final Duration requestTimeout;
   private final HttpClientOptions options;
   private final Vertx vertx;
-  // One per event loop thread that sent a request (a fixed, small set); bounded by the loops.
+  // Keyed by the event loop thread that sends: as many pools as event loops, created on first use.
   private final Map<Thread, HttpClient> byEventLoop = new ConcurrentHashMap<>();
   // For requests sent from other threads.
   private final HttpClient offLoop;
