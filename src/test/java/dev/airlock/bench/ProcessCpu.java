@@ -49,18 +49,23 @@ final class ProcessCpu {
     return ticks * MICROS_PER_TICK;
   }
 
+  /** A thread's name (as Linux shows it, at most 15 characters) and its context switches so far. */
+  record ThreadSwitches(String name, long switches) {}
+
   /**
    * Context switches so far of each live thread of the roots and their live descendants, voluntary
    * and not, by thread id: each time a thread gave up its core, mostly to wait for another thread
    * or a socket. Per call, it counts the hand-offs between threads and processes a call costs.
    */
-  Map<Long, Long> contextSwitches() throws IOException {
-    Map<Long, Long> byThread = new HashMap<>();
+  Map<Long, ThreadSwitches> contextSwitches() throws IOException {
+    Map<Long, ThreadSwitches> byThread = new HashMap<>();
     for (long pid : measured().keySet()) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : tasks.toList()) {
           long switches = 0;
+          String name;
           try {
+            name = Files.readString(task.resolve("comm")).trim();
             for (String line : Files.readAllLines(task.resolve("status"))) {
               if (line.startsWith("voluntary_ctxt_switches:")
                   || line.startsWith("nonvoluntary_ctxt_switches:")) {
@@ -70,7 +75,8 @@ final class ProcessCpu {
           } catch (IOException gone) {
             continue; // the thread ended while we listed
           }
-          byThread.put(Long.valueOf(task.getFileName().toString()), switches);
+          byThread.put(
+              Long.valueOf(task.getFileName().toString()), new ThreadSwitches(name, switches));
         }
       } catch (IOException gone) {
         // the process ended while we listed
@@ -81,15 +87,20 @@ final class ProcessCpu {
 
   /**
    * The context switches since {@code before} of the threads alive now (a thread started since
-   * counts all of its own). A thread that ended in between takes its count with it, so this
-   * undercounts rather than going negative.
+   * counts all of its own), summed by thread name with its digits replaced by {@code #}, so that a
+   * pool's threads count as one: which threads the hand-offs are. A thread that ended in between
+   * takes its count with it, so this undercounts rather than going negative.
    */
-  long contextSwitchesSince(Map<Long, Long> before) throws IOException {
-    long switches = 0;
-    for (Map.Entry<Long, Long> thread : contextSwitches().entrySet()) {
-      switches += Math.max(0, thread.getValue() - before.getOrDefault(thread.getKey(), 0L));
+  Map<String, Long> contextSwitchesByNameSince(Map<Long, ThreadSwitches> before)
+      throws IOException {
+    Map<String, Long> byName = new HashMap<>();
+    for (Map.Entry<Long, ThreadSwitches> thread : contextSwitches().entrySet()) {
+      ThreadSwitches earlier = before.get(thread.getKey());
+      long since =
+          Math.max(0, thread.getValue().switches() - (earlier == null ? 0 : earlier.switches()));
+      byName.merge(thread.getValue().name().replaceAll("[0-9]+", "#"), since, Long::sum);
     }
-    return switches;
+    return byName;
   }
 
   /** The roots and their live descendants, each with its own and its reaped children's ticks. */
