@@ -49,8 +49,19 @@ final class ProcessCpu {
     return ticks * MICROS_PER_TICK;
   }
 
-  /** A thread's name (as Linux shows it, at most 15 characters) and its context switches so far. */
-  record ThreadSwitches(String name, long switches) {}
+  /**
+   * A thread's name (as Linux shows it, at most 15 characters) and its context switches so far: all
+   * of them, and those where the kernel took its core away while it could still run (pre-empted,
+   * rather than waiting for something).
+   */
+  record ThreadSwitches(String name, long switches, long preempted) {}
+
+  /** Context switches since a snapshot, summed over threads of one name. */
+  record Switches(long all, long preempted) {
+    Switches plus(Switches other) {
+      return new Switches(all + other.all, preempted + other.preempted);
+    }
+  }
 
   /**
    * Context switches so far of each live thread of the roots and their live descendants, voluntary
@@ -62,21 +73,24 @@ final class ProcessCpu {
     for (long pid : measured().keySet()) {
       try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : tasks.toList()) {
-          long switches = 0;
+          long waited = 0;
+          long preempted = 0;
           String name;
           try {
             name = Files.readString(task.resolve("comm")).trim();
             for (String line : Files.readAllLines(task.resolve("status"))) {
-              if (line.startsWith("voluntary_ctxt_switches:")
-                  || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+              if (line.startsWith("voluntary_ctxt_switches:")) {
+                waited = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+              } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                preempted = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
               }
             }
           } catch (IOException gone) {
             continue; // the thread ended while we listed
           }
           byThread.put(
-              Long.valueOf(task.getFileName().toString()), new ThreadSwitches(name, switches));
+              Long.valueOf(task.getFileName().toString()),
+              new ThreadSwitches(name, waited + preempted, preempted));
         }
       } catch (IOException gone) {
         // the process ended while we listed
@@ -91,14 +105,17 @@ final class ProcessCpu {
    * pool's threads count as one: which threads the hand-offs are. A thread that ended in between
    * takes its count with it, so this undercounts rather than going negative.
    */
-  Map<String, Long> contextSwitchesByNameSince(Map<Long, ThreadSwitches> before)
+  Map<String, Switches> contextSwitchesByNameSince(Map<Long, ThreadSwitches> before)
       throws IOException {
-    Map<String, Long> byName = new HashMap<>();
+    Map<String, Switches> byName = new HashMap<>();
     for (Map.Entry<Long, ThreadSwitches> thread : contextSwitches().entrySet()) {
+      ThreadSwitches now = thread.getValue();
       ThreadSwitches earlier = before.get(thread.getKey());
-      long since =
-          Math.max(0, thread.getValue().switches() - (earlier == null ? 0 : earlier.switches()));
-      byName.merge(thread.getValue().name().replaceAll("[0-9]+", "#"), since, Long::sum);
+      Switches since =
+          new Switches(
+              Math.max(0, now.switches() - (earlier == null ? 0 : earlier.switches())),
+              Math.max(0, now.preempted() - (earlier == null ? 0 : earlier.preempted())));
+      byName.merge(now.name().replaceAll("[0-9]+", "#"), since, Switches::plus);
     }
     return byName;
   }

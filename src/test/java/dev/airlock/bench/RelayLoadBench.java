@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,28 +190,43 @@ public final class RelayLoadBench {
   }
 
   // The threads that switched at least once per 10 calls, most first: 4.0 on the event loops and
-  // 2.0 on the intent writer says where a call's hand-offs are.
+  // 2.0 on the intent writer says where a call's hand-offs are. The pre-empted ones are those the
+  // kernel caused (a core wanted elsewhere), not the call's own waits.
   private static String cpuLine(
       String name, long calls, double micros, Map<Long, ProcessCpu.ThreadSwitches> before)
       throws IOException {
     double perCall = Math.max(1, calls);
-    Map<String, Long> byName = cpu.contextSwitchesByNameSince(before);
-    long switches = byName.values().stream().mapToLong(Long::longValue).sum();
+    Map<String, ProcessCpu.Switches> byName = cpu.contextSwitchesByNameSince(before);
+    ProcessCpu.Switches total =
+        byName.values().stream().reduce(new ProcessCpu.Switches(0, 0), ProcessCpu.Switches::plus);
     String threads =
         byName.entrySet().stream()
-            .filter(thread -> thread.getValue() / perCall >= 0.1)
-            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .filter(thread -> thread.getValue().all() / perCall >= 0.1)
+            .sorted(
+                Comparator.comparingLong(
+                        (Map.Entry<String, ProcessCpu.Switches> thread) -> thread.getValue().all())
+                    .reversed())
             .map(
-                thread ->
-                    String.format(
-                        Locale.ROOT, "%s %.1f", thread.getKey(), thread.getValue() / perCall))
+                thread -> {
+                  ProcessCpu.Switches switches = thread.getValue();
+                  return switches.preempted() / perCall >= 0.05
+                      ? String.format(
+                          Locale.ROOT,
+                          "%s %.1f of which %.1f pre-empted",
+                          thread.getKey(),
+                          switches.all() / perCall,
+                          switches.preempted() / perCall)
+                      : String.format(
+                          Locale.ROOT, "%s %.1f", thread.getKey(), switches.all() / perCall);
+                })
             .collect(Collectors.joining(", "));
     return String.format(
         Locale.ROOT,
-        "- %s: %.0f µs, %.1f context switches%s",
+        "- %s: %.0f µs, %.1f context switches, %.2f of them pre-empted%s",
         name,
         micros / perCall,
-        switches / perCall,
+        total.all() / perCall,
+        total.preempted() / perCall,
         threads.isEmpty() ? "" : " (" + threads + ")");
   }
 
