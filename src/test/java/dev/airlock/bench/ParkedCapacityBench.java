@@ -376,17 +376,25 @@ public final class ParkedCapacityBench {
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
     long value = -1;
+    List<String> read = List.of();
     while (System.nanoTime() < deadline) {
-      for (String line : metrics(base).lines().toList()) {
-        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-          value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
+      read =
+          metrics(base)
+              .lines()
+              .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+              .toList();
+      for (String line : read) {
+        value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
       if (value == expected) {
         return value;
       }
       Thread.sleep(500);
     }
+    // A NaN reads as 0 above: show what the endpoint said (once, 2026-12-07, this read 0 while
+    // 10,000 calls were held).
+    System.err.printf(
+        Locale.ROOT, "%s: expected %d, the last scrape said %s%n", name, expected, read);
     return value;
   }
 
