@@ -50,18 +50,25 @@ final class ProcessCpu {
   }
 
   /**
-   * A thread's name (as Linux shows it, at most 15 characters) and its context switches so far: all
-   * of them, and those where the kernel took its core away while it could still run (pre-empted,
-   * rather than waiting for something).
+   * Context switches: all of them, and those where the kernel took the core away from a thread that
+   * could still run (pre-empted, rather than waiting for something).
    */
-  record ThreadSwitches(String name, long switches, long preempted) {}
-
-  /** Context switches since a snapshot, summed over threads of one name. */
   record Switches(long all, long preempted) {
     Switches plus(Switches other) {
       return new Switches(all + other.all, preempted + other.preempted);
     }
+
+    /** Since {@code earlier} (none: a thread started since), never negative. */
+    Switches since(Switches earlier) {
+      return earlier == null
+          ? this
+          : new Switches(
+              Math.max(0, all - earlier.all), Math.max(0, preempted - earlier.preempted));
+    }
   }
+
+  /** A thread's name (as Linux shows it, at most 15 characters) and its switches so far. */
+  record ThreadSwitches(String name, Switches switches) {}
 
   /**
    * Context switches so far of each live thread of the roots and their live descendants, voluntary
@@ -90,7 +97,7 @@ final class ProcessCpu {
           }
           byThread.put(
               Long.valueOf(task.getFileName().toString()),
-              new ThreadSwitches(name, waited + preempted, preempted));
+              new ThreadSwitches(name, new Switches(waited + preempted, preempted)));
         }
       } catch (IOException gone) {
         // the process ended while we listed
@@ -111,10 +118,7 @@ final class ProcessCpu {
     for (Map.Entry<Long, ThreadSwitches> thread : contextSwitches().entrySet()) {
       ThreadSwitches now = thread.getValue();
       ThreadSwitches earlier = before.get(thread.getKey());
-      Switches since =
-          new Switches(
-              Math.max(0, now.switches() - (earlier == null ? 0 : earlier.switches())),
-              Math.max(0, now.preempted() - (earlier == null ? 0 : earlier.preempted())));
+      Switches since = now.switches().since(earlier == null ? null : earlier.switches());
       byName.merge(now.name().replaceAll("[0-9]+", "#"), since, Switches::plus);
     }
     return byName;

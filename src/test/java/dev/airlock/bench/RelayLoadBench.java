@@ -206,19 +206,7 @@ public final class RelayLoadBench {
                 Comparator.comparingLong(
                         (Map.Entry<String, ProcessCpu.Switches> thread) -> thread.getValue().all())
                     .reversed())
-            .map(
-                thread -> {
-                  ProcessCpu.Switches switches = thread.getValue();
-                  return switches.preempted() / perCall >= 0.05
-                      ? String.format(
-                          Locale.ROOT,
-                          "%s %.1f of which %.1f pre-empted",
-                          thread.getKey(),
-                          switches.all() / perCall,
-                          switches.preempted() / perCall)
-                      : String.format(
-                          Locale.ROOT, "%s %.1f", thread.getKey(), switches.all() / perCall);
-                })
+            .map(thread -> share(thread.getKey(), thread.getValue(), perCall))
             .collect(Collectors.joining(", "));
     return String.format(
         Locale.ROOT,
@@ -228,6 +216,15 @@ public final class RelayLoadBench {
         total.all() / perCall,
         total.preempted() / perCall,
         threads.isEmpty() ? "" : " (" + threads + ")");
+  }
+
+  private static String share(String thread, ProcessCpu.Switches switches, double perCall) {
+    String all = String.format(Locale.ROOT, "%s %.1f", thread, switches.all() / perCall);
+    if (switches.preempted() / perCall < 0.05) {
+      return all;
+    }
+    return String.format(
+        Locale.ROOT, "%s of which %.1f pre-empted", all, switches.preempted() / perCall);
   }
 
   /** Sessions each initialized once; calls spread round-robin, sent on schedule. */
