@@ -1,6 +1,8 @@
 package dev.airlock.embedded;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -9,6 +11,8 @@ import java.util.Map;
  * application.properties}).
  */
 public final class LocalRun {
+
+  private static final String SESSION_KEY = "quarkus.http.auth.session.encryption-key";
 
   private LocalRun() {}
 
@@ -22,5 +26,13 @@ public final class LocalRun {
       System.setProperty(entry.getKey(), entry.getValue());
     }
     System.setProperty("quarkus.profile", System.getProperty("quarkus.profile", "local"));
+    // Without a key Quarkus makes one up for the sign-in cookie and logs it; one of our own per
+    // start keeps it out of the log (the local run has one replica, so sessions end with it).
+    if (System.getProperty(SESSION_KEY) == null
+        && System.getenv("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY") == null) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      System.setProperty(SESSION_KEY, Base64.getEncoder().encodeToString(key));
+    }
   }
 }

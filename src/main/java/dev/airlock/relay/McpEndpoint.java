@@ -65,13 +65,30 @@ public class McpEndpoint {
     router
         .post("/mcp/:upstream")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-        .handler(this::onPost);
+        .handler(this::onPost)
+        .failureHandler(this::onPostFailure);
     router.get("/mcp/:upstream").handler(this::onGet);
     router.delete("/mcp/:upstream").handler(this::onDelete);
     router.route("/mcp/:upstream").handler(ctx -> plainError(ctx, 405, "Method not allowed"));
   }
 
   // ---- POST: one JSON-RPC message --------------------------------------------------------------
+
+  /** The body handler refuses a body over the limit; say so in JSON-RPC, as for every refusal. */
+  private void onPostFailure(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      rpcError(
+          ctx,
+          413,
+          null,
+          JsonRpc.INVALID_REQUEST,
+          "Request body is over the "
+              + config.maxBodyBytes()
+              + "-byte limit (airlock.relay.max-body-bytes)");
+      return;
+    }
+    ctx.next();
+  }
 
   private void onPost(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();

@@ -153,6 +153,12 @@ class DocsCommandsIT {
           .as("the local run's listening address")
           .contains("Listening on: http://127.0.0.1:")
           .doesNotContain("Listening on: http://0.0.0.0:");
+      // The first thing a new user reads: no deprecated setting, no sign-in key made up (and
+      // logged) by Quarkus.
+      assertThat(printed)
+          .as("the local run's start-up warnings")
+          .doesNotContain("config property is deprecated")
+          .doesNotContain("Encryption key was not specified");
     }
   }
 

@@ -228,7 +228,11 @@ class RelayProtocolTest {
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
             + "x".repeat(5 * 1024 * 1024)
             + "\"}}";
-    assertThat(post(null, big).statusCode()).isEqualTo(413);
+    HttpResponse<String> response = post(null, big);
+    assertThat(response.statusCode()).isEqualTo(413);
+    JsonNode error = json(response.body()).path("error");
+    assertThat(error.path("code").asInt()).isEqualTo(-32600);
+    assertThat(error.path("message").asText()).contains("airlock.relay.max-body-bytes");
   }
 
   @Test
