@@ -71,6 +71,12 @@ public final class PolicyParser {
     this.locations = locations;
   }
 
+  // Jackson names the input in a message's nested locations even when told not to
+  // ("[Source: REDACTED (…); line: 1, column: 11]"): keep the line and column only.
+  private static String withoutSource(String message) {
+    return message.replaceAll("\\[Source: [^;]*; ", "[");
+  }
+
   public static PolicyParseResult parse(String text) {
     JsonNode root;
     Map<String, JsonLocation> locations;
@@ -85,7 +91,7 @@ public final class PolicyParser {
                   "$",
                   at == null ? 0 : at.getLineNr(),
                   at == null ? 0 : at.getColumnNr(),
-                  "not valid JSON: " + e.getOriginalMessage())));
+                  "not valid JSON: " + withoutSource(e.getOriginalMessage()))));
     } catch (IOException e) {
       return new PolicyParseResult.Invalid(List.of(new PolicyError("$", 0, 0, e.getMessage())));
     }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -43,7 +44,11 @@ public class ClientErrorBodies {
     }
     return Response.fromResponse(refusal)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("error", e.getMessage()))
+        .entity(
+            Map.of(
+                "error",
+                Objects.requireNonNullElse(
+                    e.getMessage(), refusal.getStatusInfo().getReasonPhrase())))
         .build();
   }
 
@@ -110,7 +115,9 @@ public class ClientErrorBodies {
    */
   private static String describe(JsonProcessingException e) {
     String field = path(e);
-    return e.getOriginalMessage() + (field.isEmpty() ? "" : " at " + field) + where(e);
+    // Jackson names the input in nested locations ("[Source: REDACTED (…); line: …"): dropped.
+    String message = e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
+    return message + (field.isEmpty() ? "" : " at " + field) + where(e);
   }
 
   private static String path(JsonProcessingException e) {

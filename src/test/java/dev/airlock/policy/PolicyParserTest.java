@@ -50,6 +50,14 @@ class PolicyParserTest {
   }
 
   @Test
+  void anUnclosedArraySaysWhereItOpenedWithoutJacksonsSourceNote() {
+    PolicyError error = errors("{\"tools\": [1,2").get(0);
+    assertThat(error.message())
+        .contains("start marker at [line: 1, column: 11]")
+        .doesNotContain("Source");
+  }
+
+  @Test
   void unknownFieldsAreMistakesSoTyposCannotSilentlyAllow() {
     List<PolicyError> errors = errors("{\"tools\":{\"T\":{\"acton\":\"deny\"}}}");
     assertThat(errors)

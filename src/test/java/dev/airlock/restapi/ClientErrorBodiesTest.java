@@ -19,6 +19,13 @@ class ClientErrorBodiesTest {
   }
 
   @Test
+  void anUnclosedBodySaysWhereWithoutJacksonsSourceNote() {
+    String error =
+        refused(as("admin").body("{\"upstreams\": [\"healthomics\"").post("/api/grants"), 400);
+    assertThat(error).contains("start marker at [line: 1, column: 15]").doesNotContain("Source");
+  }
+
+  @Test
   void aFieldOfTheWrongTypeIsNamed() {
     String error =
         refused(
