@@ -3,6 +3,7 @@ package dev.airlock.audit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.airlock.restapi.ErrorBody;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -26,6 +27,9 @@ import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Verification and export of the audit trail. Admins only; an export is itself audited. */
@@ -55,6 +59,17 @@ public class AuditResource {
   @GET
   @Path("/export")
   @Operation(summary = "Stream events as CSV (RFC 4180, header row) or JSON Lines")
+  @APIResponse(
+      responseCode = "200",
+      description = "the events, oldest first, as text/csv or application/x-ndjson",
+      content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/x-ndjson")})
+  @APIResponse(
+      responseCode = "400",
+      description = "an unknown format, or from/to not ISO-8601 instants",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
   public Response export(
       @QueryParam("format") String format,
       @QueryParam("from") String from,

@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -45,8 +44,7 @@ public class ClientErrorBodies {
     return Response.fromResponse(refusal)
         .type(MediaType.APPLICATION_JSON_TYPE)
         .entity(
-            Map.of(
-                "error",
+            new ErrorBody(
                 Objects.requireNonNullElse(
                     e.getMessage(), refusal.getStatusInfo().getReasonPhrase())))
         .build();
@@ -106,7 +104,7 @@ public class ClientErrorBodies {
   private static Response error(int status, String message) {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(Map.of("error", message))
+        .entity(new ErrorBody(message))
         .build();
   }
 

@@ -9,6 +9,7 @@ import dev.airlock.approval.Channel;
 import dev.airlock.approval.DecisionCommand;
 import dev.airlock.approval.DecisionResult;
 import dev.airlock.approval.Reviewer;
+import dev.airlock.restapi.ErrorBody;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -27,6 +28,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The reviewers' REST API: list, read and decide approval requests. */
@@ -45,6 +50,20 @@ public class ApprovalResource {
 
   @GET
   @Operation(summary = "List approval requests, pending ones oldest first")
+  @APIResponse(
+      responseCode = "200",
+      description = "the requests that match",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.ARRAY, implementation = ApprovalView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "an unknown status, or a limit that is not a number",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
   public List<ApprovalView> list(
       @QueryParam("status") String status,
       @QueryParam("upstream") String upstream,
@@ -66,6 +85,20 @@ public class ApprovalResource {
   @GET
   @Path("/{id}")
   @Operation(summary = "One approval request with its votes")
+  @APIResponse(
+      responseCode = "200",
+      description = "the request",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ApprovalView.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "no such request",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
   public Response get(@PathParam("id") String id) {
     return approvals
         .find(id)
@@ -77,6 +110,49 @@ public class ApprovalResource {
   @Path("/{id}/decision")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Approve or deny; 409 when someone decided first")
+  @APIResponse(
+      responseCode = "200",
+      description = "recorded: the request as it now stands",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ApprovalView.class)))
+  @APIResponse(
+      responseCode = "400",
+      description = "decision is not approve or deny, or the body is not a decision",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "403",
+      description = "this reviewer may not decide it (an agent's owner, a vote already cast)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "no such request",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "409",
+      description = "already decided: error says by whom, approval holds the request",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(
+      responseCode = "422",
+      description =
+          "edited arguments fail the tool's input schema or size limit, or the reason is too long",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = ErrorBody.class)))
   public Response decide(@PathParam("id") String id, DecisionBody body) {
     if (body == null || body.decision() == null) {
       return Response.status(400)
