@@ -3,7 +3,6 @@ package dev.airlock.audit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.airlock.restapi.ErrorBody;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -28,7 +27,6 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -65,11 +63,7 @@ public class AuditResource {
       content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/x-ndjson")})
   @APIResponse(
       responseCode = "400",
-      description = "an unknown format, or from/to not ISO-8601 instants",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+      description = "an unknown format, or from/to not ISO-8601 instants")
   public Response export(
       @QueryParam("format") String format,
       @QueryParam("from") String from,

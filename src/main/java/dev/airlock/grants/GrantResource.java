@@ -1,6 +1,5 @@
 package dev.airlock.grants;
 
-import dev.airlock.restapi.ErrorBody;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -20,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Admin API for agent grants. The key is in the answer to POST, and nowhere else, ever. */
@@ -46,11 +45,7 @@ public class GrantResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @APIResponse(
       responseCode = "400",
-      description = "agent or owner missing, or the body is not a grant",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+      description = "agent or owner missing, or the body is not a grant")
   public Response issue(IssueBody body) {
     if (body == null
         || body.agent() == null
@@ -80,20 +75,8 @@ public class GrantResource {
   @DELETE
   @Path("/{id}")
   @Operation(summary = "Revoke a grant; its key stops working within airlock.auth.key-cache-ttl")
-  @APIResponse(
-      responseCode = "200",
-      description = "revoked: the grant",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = Grant.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "no such grant",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponseSchema(value = Grant.class, responseDescription = "revoked: the grant")
+  @APIResponse(responseCode = "404", description = "no such grant")
   public Response revoke(@PathParam("id") String id) {
     return grants
         .revoke(id, identity.getPrincipal().getName())

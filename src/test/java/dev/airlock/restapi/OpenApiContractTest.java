@@ -61,6 +61,14 @@ class OpenApiContractTest {
   }
 
   @Test
+  void aRefusalDocumentedWithoutABodyGetsTheErrorBodyButSignInRefusalsDoNot() {
+    JsonNode explain = paths.path("/api/policy/explain").path("post").path("responses");
+    assertThat(schemaOf(explain, "400")).isEqualTo(ERROR);
+    assertThat(explain.path("401").has("content")).isFalse();
+    assertThat(explain.path("403").has("content")).isFalse();
+  }
+
+  @Test
   void theErrorSchemaIsTheBodyRefusalsCarry() {
     assertThat(schemas.path("Error").path("properties").path("error").path("type").asText())
         .isEqualTo("string");

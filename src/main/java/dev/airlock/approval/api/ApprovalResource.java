@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The reviewers' REST API: list, read and decide approval requests. */
@@ -59,11 +60,7 @@ public class ApprovalResource {
               schema = @Schema(type = SchemaType.ARRAY, implementation = ApprovalView.class)))
   @APIResponse(
       responseCode = "400",
-      description = "an unknown status, or a limit that is not a number",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+      description = "an unknown status, or a limit that is not a number")
   public List<ApprovalView> list(
       @QueryParam("status") String status,
       @QueryParam("upstream") String upstream,
@@ -85,20 +82,8 @@ public class ApprovalResource {
   @GET
   @Path("/{id}")
   @Operation(summary = "One approval request with its votes")
-  @APIResponse(
-      responseCode = "200",
-      description = "the request",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ApprovalView.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "no such request",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponseSchema(value = ApprovalView.class, responseDescription = "the request")
+  @APIResponse(responseCode = "404", description = "no such request")
   public Response get(@PathParam("id") String id) {
     return approvals
         .find(id)
@@ -110,20 +95,12 @@ public class ApprovalResource {
   @Path("/{id}/decision")
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Approve or deny; 409 when someone decided first")
-  @APIResponse(
-      responseCode = "200",
-      description = "recorded: the request as it now stands",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ApprovalView.class)))
+  @APIResponseSchema(
+      value = ApprovalView.class,
+      responseDescription = "recorded: the request as it now stands")
   @APIResponse(
       responseCode = "400",
-      description = "decision is not approve or deny, or the body is not a decision",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+      description = "decision is not approve or deny, or the body is not a decision")
   @APIResponse(
       responseCode = "403",
       description = "this reviewer may not decide it (an agent's owner, a vote already cast)",
@@ -131,28 +108,14 @@ public class ApprovalResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = ErrorBody.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = "no such request",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+  @APIResponse(responseCode = "404", description = "no such request")
   @APIResponse(
       responseCode = "409",
-      description = "already decided: error says by whom, approval holds the request",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+      description = "already decided: error says by whom, approval holds the request")
   @APIResponse(
       responseCode = "422",
       description =
-          "edited arguments fail the tool's input schema or size limit, or the reason is too long",
-      content =
-          @Content(
-              mediaType = MediaType.APPLICATION_JSON,
-              schema = @Schema(implementation = ErrorBody.class)))
+          "edited arguments fail the tool's input schema or size limit, or the reason is too long")
   public Response decide(@PathParam("id") String id, DecisionBody body) {
     if (body == null || body.decision() == null) {
       return Response.status(400)
