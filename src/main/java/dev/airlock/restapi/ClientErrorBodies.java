@@ -31,6 +31,10 @@ public class ClientErrorBodies {
     if (!isApi(uri) || refusal.hasEntity() || refusal.getStatus() >= 500) {
       return refusal;
     }
+    MismatchedInputException mismatch = cause(e, MismatchedInputException.class);
+    if (mismatch != null) {
+      return mismatched(mismatch, uri);
+    }
     JsonProcessingException unreadable = cause(e, JsonProcessingException.class);
     if (unreadable != null) {
       return error(refusal.getStatus(), "the body is not valid JSON: " + describe(unreadable));

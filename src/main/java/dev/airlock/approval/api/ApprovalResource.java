@@ -103,7 +103,8 @@ public class ApprovalResource {
       description = "decision is not approve or deny, or the body is not a decision")
   @APIResponse(
       responseCode = "403",
-      description = "this reviewer may not decide it (an agent's owner, a vote already cast)",
+      description =
+          "this reviewer may not decide it: the agent's owner, not in the rule's reviewer groups, or voted already",
       content =
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
