@@ -58,6 +58,10 @@ public class QueueResource {
 
     static native TemplateInstance history(
         List<ApprovalView> decided, Filters filters, String user, String exportQuery);
+
+    /** A refusal, in the queue's page, with the way back. */
+    static native TemplateInstance problem(
+        String heading, String message, String approvalId, String user);
   }
 
   /** The filters and sort kept in the URL. */
@@ -199,11 +203,7 @@ public class QueueResource {
                           view, sessionRecent, toolRecent, user(), isReviewer(), csrf(), message))
                   .build();
             })
-        .orElse(
-            Response.status(404)
-                .entity("No approval request " + id)
-                .type(MediaType.TEXT_PLAIN)
-                .build());
+        .orElseGet(() -> problem(404, "Not found", "No approval request " + id, null));
   }
 
   @POST
@@ -215,24 +215,18 @@ public class QueueResource {
       @FormParam("reason") String reason,
       @FormParam("csrf") String csrf) {
     if (!new CsrfTokens(csrfSecret).isValid(user(), csrf)) {
-      return Response.status(403)
-          .type(MediaType.TEXT_PLAIN)
-          .entity(
-              "This form is stale or was not sent by the queue (CSRF check failed). Reload the page.")
-          .build();
+      return problem(
+          403,
+          "Form refused",
+          "This form is stale or was not sent by the queue (CSRF check failed). Reload the page.",
+          id);
     }
     if (!isReviewer()) {
-      return Response.status(403)
-          .type(MediaType.TEXT_PLAIN)
-          .entity("You need the reviewer role to decide.")
-          .build();
+      return problem(403, "Not allowed", "You need the reviewer role to decide.", id);
     }
     boolean approve = "approve".equals(decision);
     if (!approve && !"deny".equals(decision)) {
-      return Response.status(400)
-          .type(MediaType.TEXT_PLAIN)
-          .entity("decision must be approve or deny")
-          .build();
+      return problem(400, "Not a decision", "The decision must be approve or deny.", id);
     }
     if (!approve && (reason == null || reason.isBlank())) {
       return redirect(id, "A reason is required to deny.");
@@ -259,14 +253,11 @@ public class QueueResource {
               + ": "
               + already.view().status().name().toLowerCase(Locale.ROOT);
     } else if (result instanceof DecisionResult.NotAllowed notAllowed) {
-      return Response.status(403).type(MediaType.TEXT_PLAIN).entity(notAllowed.why()).build();
+      return problem(403, "Not allowed", notAllowed.why(), id);
     } else if (result instanceof DecisionResult.Invalid invalid) {
       message = invalid.why();
     } else {
-      return Response.status(404)
-          .type(MediaType.TEXT_PLAIN)
-          .entity("No approval request " + id)
-          .build();
+      return problem(404, "Not found", "No approval request " + id, null);
     }
     return redirect(id, message);
   }
@@ -295,6 +286,13 @@ public class QueueResource {
   private Response redirect(String id, String message) {
     return Response.seeOther(
             UriBuilder.fromPath("/queue/{id}").queryParam("message", message).build(id))
+        .build();
+  }
+
+  private Response problem(int status, String heading, String message, String approvalId) {
+    return Response.status(status)
+        .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+        .entity(Templates.problem(heading, message, approvalId, user()))
         .build();
   }
 

@@ -2,6 +2,7 @@ package dev.airlock.queue;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -32,7 +33,23 @@ class QueueSecurityTest {
         .formParam("decision", "approve")
         .post("/queue/00000000-0000-0000-0000-000000000000/decision")
         .then()
-        .statusCode(403);
+        .statusCode(403)
+        // In the queue's own page, with the way back, not a bare line of text.
+        .contentType(containsString("text/html"))
+        .body(containsString("CSRF check failed"))
+        .body(containsString("href=\"/queue\""));
+  }
+
+  @Test
+  void anUnknownRequestIsA404PageOfTheQueue() {
+    given()
+        .cookie("airlock-session", signIn("reviewer"))
+        .get("/queue/00000000-0000-0000-0000-000000000000")
+        .then()
+        .statusCode(404)
+        .contentType(containsString("text/html"))
+        .body(containsString("No approval request 00000000-0000-0000-0000-000000000000"))
+        .body(containsString("Back to the queue"));
   }
 
   @Test
