@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.builder.ResponseSpecBuilder;
 import io.restassured.response.Response;
+import io.restassured.specification.ResponseSpecification;
 import java.io.StringReader;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
@@ -34,10 +36,8 @@ class QueueSecurityTest {
         .post("/queue/00000000-0000-0000-0000-000000000000/decision")
         .then()
         .statusCode(403)
-        // In the queue's own page, with the way back, not a bare line of text.
-        .contentType(containsString("text/html"))
         .body(containsString("CSRF check failed"))
-        .body(containsString("href=\"/queue\""));
+        .spec(QUEUE_PAGE);
   }
 
   @Test
@@ -47,10 +47,17 @@ class QueueSecurityTest {
         .get("/queue/00000000-0000-0000-0000-000000000000")
         .then()
         .statusCode(404)
-        .contentType(containsString("text/html"))
         .body(containsString("No approval request 00000000-0000-0000-0000-000000000000"))
-        .body(containsString("Back to the queue"));
+        .spec(QUEUE_PAGE);
   }
+
+  // A refusal is a page of the queue with the way back, not a bare line of text.
+  private static final ResponseSpecification QUEUE_PAGE =
+      new ResponseSpecBuilder()
+          .expectHeader("Content-Type", containsString("text/html"))
+          .expectBody(containsString("href=\"/queue\""))
+          .expectBody(containsString("Back to the queue"))
+          .build();
 
   @Test
   void csrfTokensAreBoundToTheReviewer() {
