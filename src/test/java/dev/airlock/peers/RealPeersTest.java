@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The official MCP TypeScript SDK client talks through Airlock to server-everything, over HTTP and
- * over stdio, and the MCP conformance suite passes through Airlock every check it passes directly.
- * Nobody here wrote these peers.
+ * over stdio, and the MCP conformance suite passes through Airlock every check it passes directly:
+ * against server-everything, and against an upstream on the official SDK that has everything the
+ * suite's scenarios ask for, so that no check is out of reach.
  */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -36,11 +37,16 @@ class RealPeersTest {
   @TestHTTPResource("/mcp/everything-stdio")
   URL viaStdio;
 
-  private NodeHarness.Everything everything;
+  @TestHTTPResource("/mcp/conformance")
+  URL conformanceViaAirlock;
+
+  private NodeHarness.Server everything;
+  private NodeHarness.Server conformanceUpstream;
 
   @BeforeAll
   void start() throws Exception {
     everything = NodeHarness.startEverything();
+    conformanceUpstream = NodeHarness.startConformanceUpstream();
     upstreams.register(
         new HttpUpstream(
             "everything",
@@ -59,11 +65,20 @@ class RealPeersTest {
             3,
             Duration.ofMillis(500),
             vertx));
+    upstreams.register(
+        new HttpUpstream(
+            "conformance",
+            conformanceUpstream.url(),
+            Map.of(),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(5),
+            vertx));
   }
 
   @AfterAll
   void stop() {
     everything.close();
+    conformanceUpstream.close();
   }
 
   @Test
@@ -98,5 +113,26 @@ class RealPeersTest {
                     .as(scenario)
                     .isGreaterThanOrEqualTo(passed));
     assertThat(gateway.passedByScenario().get("dns-rebinding-protection")).isEqualTo(2);
+  }
+
+  @Test
+  void conformanceThroughAirlockPassesEveryCheckAgainstAnUpstreamWithEveryScenario()
+      throws Exception {
+    NodeHarness.Conformance direct = NodeHarness.conformance(conformanceUpstream.url());
+    NodeHarness.Conformance gateway = NodeHarness.conformance(conformanceViaAirlock.toString());
+
+    // The upstream is complete: every scenario of the suite runs and none fails for want of it.
+    assertThat(direct.failed()).as("direct failures").isZero();
+    assertThat(direct.passedByScenario()).hasSize(32);
+    assertThat(gateway.failed()).as("failures through Airlock").isZero();
+    assertThat(gateway.passedByScenario().keySet())
+        .containsExactlyInAnyOrderElementsOf(direct.passedByScenario().keySet());
+    direct
+        .passedByScenario()
+        .forEach(
+            (scenario, passed) ->
+                assertThat(gateway.passedByScenario().get(scenario))
+                    .as(scenario)
+                    .isGreaterThanOrEqualTo(passed));
   }
 }
