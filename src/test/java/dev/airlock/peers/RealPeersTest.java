@@ -40,6 +40,9 @@ class RealPeersTest {
   @TestHTTPResource("/mcp/conformance")
   URL conformanceViaAirlock;
 
+  /** server-sse-polling's check that a stream the server closed mid-call can be resumed. */
+  private static final String RESUMED_BY_AIRLOCK = "server-sse-disconnect-resume";
+
   private NodeHarness.Server everything;
   private NodeHarness.Server conformanceUpstream;
 
@@ -104,15 +107,9 @@ class RealPeersTest {
     NodeHarness.Conformance direct = NodeHarness.conformance(everything.url());
     NodeHarness.Conformance gateway = NodeHarness.conformance(viaHttp.toString());
 
-    assertThat(gateway.passed()).isGreaterThanOrEqualTo(direct.passed());
-    direct
-        .passedByScenario()
-        .forEach(
-            (scenario, passed) ->
-                assertThat(gateway.passedByScenario().getOrDefault(scenario, 0))
-                    .as(scenario)
-                    .isGreaterThanOrEqualTo(passed));
-    assertThat(gateway.passedByScenario().get("dns-rebinding-protection")).isEqualTo(2);
+    assertPassesEverythingThatPassesDirectly(direct, gateway);
+    // server-everything does not check Host and Origin; Airlock does.
+    assertThat(gateway.byScenario().get("dns-rebinding-protection").failed()).isEmpty();
   }
 
   @Test
@@ -121,18 +118,34 @@ class RealPeersTest {
     NodeHarness.Conformance direct = NodeHarness.conformance(conformanceUpstream.url());
     NodeHarness.Conformance gateway = NodeHarness.conformance(conformanceViaAirlock.toString());
 
-    // The upstream is complete: every scenario of the suite runs and none fails for want of it.
-    assertThat(direct.failed()).as("direct failures").isZero();
-    assertThat(direct.passedByScenario()).hasSize(32);
-    assertThat(gateway.failed()).as("failures through Airlock").isZero();
-    assertThat(gateway.passedByScenario().keySet())
-        .containsExactlyInAnyOrderElementsOf(direct.passedByScenario().keySet());
+    // The upstream is complete: every scenario of the suite ran and none failed for want of it.
+    assertThat(direct.byScenario()).hasSize(32);
+    assertThat(direct.failed()).as("failures directly: %s", direct).isZero();
+    assertPassesEverythingThatPassesDirectly(direct, gateway);
+    // Not even a warning: a gateway that dropped a stream the upstream closed for SSE polling
+    // (the call then ends in an error the suite only warns about) would show here.
+    assertThat(gateway.failed()).as("failures through Airlock: %s", gateway).isZero();
+    assertThat(gateway.warned()).as("warnings through Airlock: %s", gateway).isZero();
+  }
+
+  private static void assertPassesEverythingThatPassesDirectly(
+      NodeHarness.Conformance direct, NodeHarness.Conformance gateway) {
+    assertThat(gateway.byScenario().keySet())
+        .containsExactlyInAnyOrderElementsOf(direct.byScenario().keySet());
     direct
-        .passedByScenario()
+        .byScenario()
         .forEach(
-            (scenario, passed) ->
-                assertThat(gateway.passedByScenario().get(scenario))
-                    .as(scenario)
-                    .isGreaterThanOrEqualTo(passed));
+            (scenario, checks) -> {
+              NodeHarness.Checks through = gateway.byScenario().get(scenario);
+              for (String check : checks.passed()) {
+                if (check.equals(RESUMED_BY_AIRLOCK)) {
+                  // Airlock resumes the stream the upstream closed and keeps the client's open:
+                  // the suite, never disconnected, reports that instead of passing the check.
+                  assertThat(through.reported()).as(scenario).contains(check);
+                } else {
+                  assertThat(through.passed()).as(scenario).contains(check);
+                }
+              }
+            });
   }
 }

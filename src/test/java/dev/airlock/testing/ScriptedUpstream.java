@@ -24,6 +24,11 @@ public final class ScriptedUpstream implements AutoCloseable {
   public final List<String> deletes = new CopyOnWriteArrayList<>();
   public final List<HttpServerResponse> serverStreams = new CopyOnWriteArrayList<>();
 
+  /** The Last-Event-ID of every GET that resumed a tool call's stream, with its session id. */
+  public final List<String> resumptions = new CopyOnWriteArrayList<>();
+
+  private volatile JsonNode polledId;
+
   /** Sends an unsolicited notification on every open standalone stream. */
   public void push(String method, int n) {
     ObjectNode message = JSON.createObjectNode();
@@ -44,6 +49,14 @@ public final class ScriptedUpstream implements AutoCloseable {
                   if (request.method().name().equals("DELETE")) {
                     deletes.add(request.getHeader("Mcp-Session-Id"));
                     request.response().setStatusCode(200).end();
+                    return;
+                  }
+                  String lastEventId = request.getHeader("Last-Event-ID");
+                  if (request.method().name().equals("GET")
+                      && lastEventId != null
+                      && lastEventId.startsWith("call-")) {
+                    resumptions.add(lastEventId + " " + request.getHeader("Mcp-Session-Id"));
+                    resume(lastEventId, request.response());
                     return;
                   }
                   if (request.method().name().equals("GET")) {
@@ -122,6 +135,20 @@ public final class ScriptedUpstream implements AutoCloseable {
           sampling.put("jsonrpc", "2.0").put("id", 1).put("method", "sampling/createMessage");
           sampling.putObject("params").put("maxTokens", 5);
           response.write(sse(sampling));
+        } else if (tool.equals("polled") || tool.equals("polled-refused")) {
+          // SSE polling (2025-11-25): an event id and a retry delay, then the stream closes before
+          // the response, which waits for a GET with that Last-Event-ID.
+          polledId = id;
+          response
+              .setChunked(true)
+              .putHeader("Content-Type", "text/event-stream")
+              .end("id: call-" + tool + "-1\nretry: 50\ndata: \n\n");
+        } else if (tool.equals("dropped")) {
+          // closes the stream before the response, with no event id to resume from
+          response
+              .setChunked(true)
+              .putHeader("Content-Type", "text/event-stream")
+              .end(": nothing to resume from\n\n");
         } else if (tool.equals("hang")) {
           // never answers: the relay's timeout must
         } else {
@@ -135,6 +162,19 @@ public final class ScriptedUpstream implements AutoCloseable {
       }
       default -> json(response, rpcResult(id, result));
     }
+  }
+
+  private void resume(String lastEventId, HttpServerResponse response) {
+    if (!lastEventId.equals("call-polled-1")) {
+      response.setStatusCode(409).end();
+      return;
+    }
+    ObjectNode result = JSON.createObjectNode();
+    result.putArray("content").addObject().put("type", "text").put("text", "resumed");
+    response
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .end("id: call-polled-2\n" + sse(rpcResult(polledId, result)));
   }
 
   private static ObjectNode rpcResult(JsonNode id, ObjectNode result) {

@@ -32,6 +32,11 @@ final class HttpUpstreamSession implements UpstreamSession {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_EVENT_CHARS = 16 * 1024 * 1024;
   private static final int MAX_SERVER_STREAM_RECONNECTS = 50;
+  // A request's stream closed before its response is resumed this many times in a row at most
+  // without a new event in between (the request's timeout bounds the whole exchange anyway).
+  private static final int MAX_IDLE_RESUMES = 10;
+  private static final long DEFAULT_RESUME_DELAY_MILLIS = 1_000;
+  private static final long MAX_RESUME_DELAY_MILLIS = 30_000;
 
   private final HttpUpstream upstream;
   private final UpstreamListener listener;
@@ -61,8 +66,15 @@ final class HttpUpstreamSession implements UpstreamSession {
                             upstream.name(),
                             "no response within " + upstream.requestTimeout().toSeconds() + " s")));
     exchange.onDone(() -> upstream.vertx().cancelTimer(timer));
+    exchange.onDone(
+        () -> {
+          HttpClientRequest open = exchange.streamRequest;
+          if (!exchange.ended.get() && open != null) {
+            open.reset();
+          }
+        });
     post(request, protocolVersion)
-        .onSuccess(response -> handleResponse(response, exchange))
+        .onSuccess(response -> handleResponse(response, exchange, protocolVersion))
         .onFailure(error -> exchange.fail(unreachable(error)));
   }
 
@@ -99,7 +111,8 @@ final class HttpUpstreamSession implements UpstreamSession {
     return options;
   }
 
-  private void handleResponse(HttpClientResponse response, Exchange exchange) {
+  private void handleResponse(
+      HttpClientResponse response, Exchange exchange, String protocolVersion) {
     String sid = response.getHeader("Mcp-Session-Id");
     if (sid != null && sessionId == null) {
       sessionId = sid;
@@ -131,7 +144,7 @@ final class HttpUpstreamSession implements UpstreamSession {
     String type = contentType(response.headers());
     if (type.startsWith("text/event-stream")) {
       exchange.stream.onStreamOpened();
-      streamEvents(response, exchange);
+      streamEvents(response, exchange, protocolVersion);
     } else {
       response
           .body()
@@ -140,11 +153,18 @@ final class HttpUpstreamSession implements UpstreamSession {
     }
   }
 
-  private void streamEvents(HttpClientResponse response, Exchange exchange) {
+  private void streamEvents(
+      HttpClientResponse response, Exchange exchange, String protocolVersion) {
+    exchange.streamRequest = response.request();
     SseDecoder decoder =
         new SseDecoder(
             event -> {
+              if (event.id() != null) {
+                exchange.lastEventId = event.id();
+                exchange.idleResumes = 0;
+              }
               if (event.retry() != null) {
+                exchange.retryMillis = event.retry();
                 exchange.stream.onRetryHint(event.retry());
               }
               if (event.data() == null || event.data().isBlank()) {
@@ -169,13 +189,69 @@ final class HttpUpstreamSession implements UpstreamSession {
           }
         });
     response.exceptionHandler(error -> exchange.fail(unreachable(error)));
-    response.endHandler(v -> exchange.end());
-    exchange.onDone(
-        () -> {
-          if (!exchange.ended.get()) {
-            response.request().reset();
-          }
-        });
+    response.endHandler(v -> resumeOrEnd(exchange, protocolVersion));
+  }
+
+  /**
+   * The upstream closed a request's stream. Before the response, and after an event id to resume
+   * from, that is SSE polling (2025-11-25): the server frees the connection and the client asks for
+   * the rest with {@code GET} and {@code Last-Event-ID} once the {@code retry} delay has passed.
+   * The client's own stream stays open meanwhile; it never sees the gap.
+   */
+  private void resumeOrEnd(Exchange exchange, String protocolVersion) {
+    if (exchange.done.get()) {
+      return;
+    }
+    String lastEventId = exchange.lastEventId;
+    if (lastEventId == null || closed || ++exchange.idleResumes > MAX_IDLE_RESUMES) {
+      exchange.end();
+      return;
+    }
+    long hinted = exchange.retryMillis;
+    long delay =
+        Math.min(MAX_RESUME_DELAY_MILLIS, hinted >= 0 ? hinted : DEFAULT_RESUME_DELAY_MILLIS);
+    upstream
+        .vertx()
+        .setTimer(Math.max(1, delay), t -> resume(exchange, lastEventId, protocolVersion));
+  }
+
+  private void resume(Exchange exchange, String lastEventId, String protocolVersion) {
+    if (exchange.done.get()) {
+      return;
+    }
+    RequestOptions options = options(HttpMethod.GET, protocolVersion);
+    options.putHeader("Accept", "text/event-stream");
+    options.putHeader("Last-Event-ID", lastEventId);
+    upstream
+        .client()
+        .request(options)
+        .compose(HttpClientRequest::send)
+        .onSuccess(
+            response -> {
+              if (exchange.done.get()) {
+                // Timed out or withdrawn while the resumption was on its way.
+                response.request().reset();
+                return;
+              }
+              if (response.statusCode() == 200
+                  && contentType(response.headers()).startsWith("text/event-stream")) {
+                streamEvents(response, exchange, protocolVersion);
+                return;
+              }
+              if (response.statusCode() == 404) {
+                listener.onSessionEnded("upstream session expired");
+              }
+              response.body();
+              exchange.fail(
+                  new UpstreamException(
+                      upstream.name(),
+                      "closed the stream without a response and answered its resumption (GET"
+                          + " with Last-Event-ID) with HTTP "
+                          + response.statusCode(),
+                      response.statusCode(),
+                      null));
+            })
+        .onFailure(error -> exchange.fail(unreachable(error)));
   }
 
   private void deliverJson(Buffer body, Exchange exchange) {
@@ -343,6 +419,11 @@ final class HttpUpstreamSession implements UpstreamSession {
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final List<Runnable> onDone = new CopyOnWriteArrayList<>();
+    // The stream being read, and where to resume it if the upstream closes it before the response.
+    private volatile HttpClientRequest streamRequest;
+    private volatile String lastEventId;
+    private volatile long retryMillis = -1;
+    private volatile int idleResumes;
 
     Exchange(JsonNode id, UpstreamStream stream) {
       this.id = id;
