@@ -241,13 +241,29 @@ public class McpEndpoint {
         upstream.get(),
         session -> {
           session.touch();
+          String lastEventId = ctx.request().getHeader("Last-Event-ID");
+          if (lastEventId != null && lastEventId.startsWith(session.id() + ".")) {
+            // An id from a request's stream (ResponseChannel), not from this server stream: those
+            // streams end with their connection, and replaying this one instead would hand the
+            // client events of another stream, which the specification forbids.
+            rpcError(
+                ctx,
+                400,
+                null,
+                JsonRpc.INVALID_REQUEST,
+                "Last-Event-ID "
+                    + lastEventId
+                    + " is from the stream of a request, which Airlock does not resume: a request's"
+                    + " stream ends with its connection");
+            return;
+          }
           boolean attached =
               session
                   .serverStream()
                   .attach(
                       ctx.response(),
                       ctx.vertx().getOrCreateContext(),
-                      ctx.request().getHeader("Last-Event-ID"),
+                      lastEventId,
                       session.protocolVersion(),
                       config.sseRetryMillis());
           if (!attached) {

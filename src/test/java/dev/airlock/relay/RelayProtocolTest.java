@@ -349,6 +349,35 @@ class RelayProtocolTest {
     assertThat(streams).isPositive();
   }
 
+  @Test
+  void aRequestStreamsEventIdIsNotResumedOnTheServerStream() throws Exception {
+    // Given: the id of an event of a request's stream (the priming event of a streamed answer)
+    String session = open();
+    HttpResponse<String> streamed = post(session, call("13", "polled", "{}"));
+    String requestEventId =
+        streamed.body().lines().filter(l -> l.startsWith("id: ")).findFirst().orElseThrow();
+
+    // When: the client asks the session's GET stream to resume from it
+    // (bounded as a whole: a stream attached by mistake would never end)
+    HttpResponse<String> resumed =
+        http.sendAsync(
+                HttpRequest.newBuilder(endpoint.toURI())
+                    .header("Accept", "text/event-stream")
+                    .header("Mcp-Session-Id", session)
+                    .header("MCP-Protocol-Version", "2025-11-25")
+                    .header("Last-Event-ID", requestEventId.substring(4))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .get(10, TimeUnit.SECONDS);
+
+    // Then: a clear refusal, not another stream's events
+    assertThat(resumed.statusCode()).isEqualTo(400);
+    assertThat(json(resumed.body()).path("error").path("message").asText())
+        .contains("stream of a request")
+        .contains("does not resume");
+  }
+
   /** Opens the GET stream, reads {@code count} events as [id, data], and closes it. */
   private List<String[]> readEvents(String session, String lastEventId, int count)
       throws Exception {
