@@ -174,6 +174,48 @@ public final class NodeHarness {
     return new Conformance(byScenario);
   }
 
+  /**
+   * One of the suite's client scenarios with Airlock as the client: the suite starts its test
+   * server and runs {@code airlock-as-client.mjs}, which starts the packaged jar with that server
+   * as an upstream and drives the scenario through it. {@code airlock} names the jar, the ports and
+   * the directories ({@code AIRLOCK_*}, see the script).
+   */
+  public static Checks clientConformance(String scenario, Map<String, String> airlock)
+      throws Exception {
+    install();
+    Path results =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target/conformance").toAbsolutePath()), "client-");
+    Run run =
+        run(
+            DIR,
+            Duration.ofMinutes(4),
+            airlock,
+            NODE22.toString(),
+            // The suite's test servers listen on every interface unless told otherwise.
+            "--import",
+            DIR.resolve("loopback.mjs").toString(),
+            DIR.resolve("node_modules/.bin/conformance").toString(),
+            "client",
+            "--scenario",
+            scenario,
+            "--timeout",
+            "180000",
+            "--output-dir",
+            results.toString(),
+            "--command",
+            "node " + DIR.resolve("airlock-as-client.mjs"));
+    List<Path> saved;
+    try (Stream<Path> files = Files.walk(results)) {
+      saved = files.filter(file -> file.endsWith("checks.json")).toList();
+    }
+    if (saved.size() != 1) {
+      throw new IllegalStateException(
+          "conformance saved " + saved.size() + " results for " + scenario + ":\n" + run.output());
+    }
+    return checks(JSON.readTree(saved.get(0).toFile()));
+  }
+
   private static Checks checks(JsonNode checks) {
     Map<String, List<String>> byStatus = new TreeMap<>();
     checks.forEach(
@@ -189,13 +231,20 @@ public final class NodeHarness {
   }
 
   public static Run run(Path dir, Duration timeout, String... command) throws Exception {
+    return run(dir, timeout, Map.of(), command);
+  }
+
+  private static Run run(
+      Path dir, Duration timeout, Map<String, String> environment, String... command)
+      throws Exception {
     Path output = Files.createTempFile("node-harness", ".log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
+            .redirectOutput(output.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException(
