@@ -140,10 +140,7 @@ public final class NodeHarness {
    */
   public static Conformance conformance(String url) throws Exception {
     install();
-    // Kept under target/ for a look when a check fails.
-    Path results =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target/conformance").toAbsolutePath()), "run-");
+    Path results = resultsDirectory("run-");
     Run run =
         run(
             DIR,
@@ -183,9 +180,7 @@ public final class NodeHarness {
   public static Checks clientConformance(String scenario, Map<String, String> airlock)
       throws Exception {
     install();
-    Path results =
-        Files.createTempDirectory(
-            Files.createDirectories(Path.of("target/conformance").toAbsolutePath()), "client-");
+    Path results = resultsDirectory("client-");
     Run run =
         run(
             DIR,
@@ -214,6 +209,12 @@ public final class NodeHarness {
           "conformance saved " + saved.size() + " results for " + scenario + ":\n" + run.output());
     }
     return checks(JSON.readTree(saved.get(0).toFile()));
+  }
+
+  /** Where one run of the suite saves its checks: under target/, for a look when one fails. */
+  private static Path resultsDirectory(String prefix) throws IOException {
+    return Files.createTempDirectory(
+        Files.createDirectories(Path.of("target/conformance").toAbsolutePath()), prefix);
   }
 
   private static Checks checks(JsonNode checks) {

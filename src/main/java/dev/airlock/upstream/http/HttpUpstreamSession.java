@@ -66,13 +66,6 @@ final class HttpUpstreamSession implements UpstreamSession {
                             upstream.name(),
                             "no response within " + upstream.requestTimeout().toSeconds() + " s")));
     exchange.onDone(() -> upstream.vertx().cancelTimer(timer));
-    exchange.onDone(
-        () -> {
-          HttpClientRequest open = exchange.streamRequest;
-          if (!exchange.ended.get() && open != null) {
-            open.reset();
-          }
-        });
     post(request, protocolVersion)
         .onSuccess(response -> handleResponse(response, exchange, protocolVersion))
         .onFailure(error -> exchange.fail(unreachable(error)));
@@ -144,6 +137,15 @@ final class HttpUpstreamSession implements UpstreamSession {
     String type = contentType(response.headers());
     if (type.startsWith("text/event-stream")) {
       exchange.stream.onStreamOpened();
+      // Registered once per exchange (a JSON answer needs none): whichever stream is being read
+      // then, the first or a resumed one, is reset if the exchange ends without its response.
+      exchange.onDone(
+          () -> {
+            HttpClientRequest open = exchange.streamRequest;
+            if (!exchange.ended.get() && open != null) {
+              open.reset();
+            }
+          });
       streamEvents(response, exchange, protocolVersion);
     } else {
       response
