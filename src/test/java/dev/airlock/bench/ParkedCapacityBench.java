@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,9 +31,9 @@ import java.util.regex.Pattern;
  * Then approves every parked call and checks each one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20] [--rounds 3] [--settle 5] [--checkpoint] [--park-warmup 0] [--jit-quiet 0]
- * [--no-full-gc] [--upstream-in-harness] [--infrastructure-in-harness] [--trace FILE]}; see
- * docs/benchmarks.md.
+ * 15] [--warmup 20] [--rounds 3] [--slices 45] [--slice-ms 1000] [--settle 5] [--checkpoint]
+ * [--park-warmup 0] [--jit-quiet 0] [--no-full-gc] [--upstream-in-harness]
+ * [--infrastructure-in-harness] [--trace FILE]}; see docs/benchmarks.md.
  */
 public final class ParkedCapacityBench {
 
@@ -51,6 +52,11 @@ public final class ParkedCapacityBench {
     int openConcurrency = Integer.parseInt(arg(args, "--open-concurrency", "32"));
     int parkLimit = Integer.parseInt(arg(args, "--park-seconds", "300"));
     int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
+    // After the rounds, each state's load again in slices alternating between the two paths
+    // (InterleavedSlices): --slices per path (0: none), of --slice-ms each. 45 one-second slices
+    // send each path as many calls as three 15 s rounds.
+    int slices = Integer.parseInt(arg(args, "--slices", "45"));
+    int sliceMillis = Integer.parseInt(arg(args, "--slice-ms", "1000"));
     // The pause before each state's rounds, after the harness's full GC. Parking 10,000 calls in
     // 40 s leaves PostgreSQL and the JVM work for a while afterwards (autovacuum of the new rows,
     // WAL, collections); a longer one measures holding them rather than the aftermath of parking.
@@ -106,11 +112,14 @@ public final class ParkedCapacityBench {
               rate,
               seconds,
               rounds,
+              slices,
+              sliceMillis,
               checkpoint ? cluster : null,
               new JitActivity(pid),
               jitQuiet,
               report);
       List<AlternatingRounds> load = new ArrayList<>();
+      List<InterleavedSlices> interleaved = new ArrayList<>();
       List<String> states = new ArrayList<>();
 
       // 1. The same load with nothing parked, after a warm-up of both paths: first at full speed
@@ -136,6 +145,7 @@ public final class ParkedCapacityBench {
       report.add(rest(pid, settleSeconds, "nothing parked"));
       states.add("nothing parked");
       load.add(measure.state(states.get(0)));
+      measure.slices(states.get(0)).ifPresent(interleaved::add);
 
       // 2. Park N calls over `sessions` sessions, from the agents' own process.
       agents = ParkedAgentsProcess.start(gateway, parked, sessions, openConcurrency, parkLimit);
@@ -162,6 +172,7 @@ public final class ParkedCapacityBench {
       report.add(rest(pid, settleSeconds, held + " parked"));
       states.add(held + " parked");
       load.add(measure.state(states.get(1)));
+      measure.slices(states.get(1)).ifPresent(interleaved::add);
       report.add("streams still open after the load: " + agents.open());
       Heap afterLoad = heap(pid, base, fullGc);
       report.add("heap after GC, after the load with calls parked: " + afterLoad);
@@ -187,14 +198,19 @@ public final class ParkedCapacityBench {
       report.add(rest(pid, settleSeconds, "all released"));
       states.add("nothing parked, after the release");
       load.add(measure.state(states.get(2)));
+      measure.slices(states.get(2)).ifPresent(interleaved::add);
 
       System.out.println("| run @" + rate + "/s | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
       System.out.println("|---|---|---|---|---|---|");
       load.forEach(state -> state.results.forEach(r -> System.out.println(r.row())));
+      interleaved.forEach(state -> state.results().forEach(r -> System.out.println(r.row())));
       System.out.println();
       report.forEach(System.out::println);
       for (int i = 0; i < load.size(); i++) {
         load.get(i).summary(states.get(i), rate).forEach(System.out::println);
+      }
+      for (int i = 0; i < interleaved.size(); i++) {
+        System.out.println(interleaved.get(i).summary(states.get(i), rate));
       }
       System.out.println();
       System.out.println("CPU and context switches of Airlock's process per call:");
@@ -215,6 +231,8 @@ public final class ParkedCapacityBench {
       int rate,
       int seconds,
       int rounds,
+      int slices,
+      int sliceMillis,
       BenchCluster checkpointing,
       JitActivity jit,
       int jitQuietSeconds,
@@ -234,6 +252,16 @@ public final class ParkedCapacityBench {
       }
       return AlternatingRounds.run(
           vertx, state, direct, gateway, null, rate, 50, seconds, rounds, ALLOWED_CALL);
+    }
+
+    /** The same load in slices alternating between the paths, right after the rounds. */
+    Optional<InterleavedSlices> slices(String state) throws Exception {
+      if (slices <= 0) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          InterleavedSlices.run(
+              vertx, state, direct, gateway, null, rate, 50, slices, sliceMillis, ALLOWED_CALL));
     }
   }
 

@@ -28,8 +28,8 @@ import org.HdrHistogram.Histogram;
  * time, so a stall is not hidden) and then as fast as the sessions can go.
  *
  * <p>Usage: {@code RelayLoadBench --direct URL --gateway URL [--token T] [--rate 500] [--sessions
- * 50] [--seconds 20] [--warmup 20] [--jit-quiet PID] [--rounds 1] [--trace FILE] [--cpu-of
- * PID,...]}; see docs/benchmarks.md.
+ * 50] [--seconds 20] [--warmup 20] [--jit-quiet PID] [--rounds 1] [--slices 0] [--slice-ms 1000]
+ * [--trace FILE] [--cpu-of PID,...]}; see docs/benchmarks.md.
  */
 public final class RelayLoadBench {
 
@@ -63,6 +63,10 @@ public final class RelayLoadBench {
     int seconds = Integer.parseInt(arg(args, "--seconds", "20"));
     int warmup = Integer.parseInt(arg(args, "--warmup", "20"));
     int roundCount = Integer.parseInt(arg(args, "--rounds", "1"));
+    // With --slices N: after the rounds, N slices of --slice-ms per path, alternating between the
+    // two paths (InterleavedSlices).
+    int slices = Integer.parseInt(arg(args, "--slices", "0"));
+    int sliceMillis = Integer.parseInt(arg(args, "--slice-ms", "1000"));
     String trace = arg(args, "--trace", null);
     tracePath = trace == null ? null : Path.of(trace);
     String cpuOf = arg(args, "--cpu-of", null);
@@ -98,6 +102,14 @@ public final class RelayLoadBench {
           AlternatingRounds.run(
               vertx, "", direct, gateway, token, rate, sessions, seconds, roundCount, CALL);
       results.addAll(rounds.results);
+      InterleavedSlices interleaved =
+          slices > 0
+              ? InterleavedSlices.run(
+                  vertx, "", direct, gateway, token, rate, sessions, slices, sliceMillis, CALL)
+              : null;
+      if (interleaved != null) {
+        results.addAll(interleaved.results());
+      }
       results.add(maxRate(vertx, "direct max", direct, null, sessions, seconds / 2));
       results.add(maxRate(vertx, "Airlock max", gateway, token, sessions, seconds / 2));
       System.out.println("| run | calls/s | p50 ms | p99 ms | p99.9 ms | errors |");
@@ -105,6 +117,9 @@ public final class RelayLoadBench {
       results.forEach(r -> System.out.println(r.row()));
       System.out.println();
       rounds.summary("", rate).forEach(System.out::println);
+      if (interleaved != null) {
+        System.out.println(interleaved.summary("", rate));
+      }
       if (cpu != null) {
         System.out.println();
         System.out.println(

@@ -180,6 +180,7 @@ class DocsCommandsIT {
         rewritten
             .replace("--seconds 15", "--seconds 2")
             .replace("--seconds 10", "--seconds 1")
+            .replace("--slices 45", "--slices 2")
             .replace("--samples 200", "--samples 10")
             .replace("--warmup 120", "--warmup 2")
             .replace("--warmup 20", "--warmup 2")
