@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * Then approves every parked call and checks each one reached the upstream and its agent.
  *
  * <p>Usage: {@code ParkedCapacityBench [--parked 10000] [--sessions 100] [--rate 500] [--seconds
- * 15] [--warmup 20] [--rounds 3] [--slices 45] [--slice-ms 1000] [--settle 5] [--checkpoint]
+ * 15] [--warmup 20] [--rounds 3] [--slices 0] [--slice-ms 1000] [--settle 5] [--checkpoint]
  * [--park-warmup 0] [--jit-quiet 0] [--no-full-gc] [--upstream-in-harness]
  * [--infrastructure-in-harness] [--trace FILE]}; see docs/benchmarks.md.
  */
@@ -53,9 +53,9 @@ public final class ParkedCapacityBench {
     int parkLimit = Integer.parseInt(arg(args, "--park-seconds", "300"));
     int rounds = Integer.parseInt(arg(args, "--rounds", "3"));
     // After the rounds, each state's load again in slices alternating between the two paths
-    // (InterleavedSlices): --slices per path (0: none), of --slice-ms each. 45 one-second slices
-    // send each path as many calls as three 15 s rounds.
-    int slices = Integer.parseInt(arg(args, "--slices", "45"));
+    // (InterleavedSlices): --slices per path (0, the default: none), of --slice-ms each. 45
+    // one-second slices send each path as many calls as three 15 s rounds.
+    int slices = Integer.parseInt(arg(args, "--slices", "0"));
     int sliceMillis = Integer.parseInt(arg(args, "--slice-ms", "1000"));
     // The pause before each state's rounds, after the harness's full GC. Parking 10,000 calls in
     // 40 s leaves PostgreSQL and the JVM work for a while afterwards (autovacuum of the new rows,
