@@ -15,6 +15,14 @@ final class AlternatingRounds {
 
   /** What Airlock added to the direct path in one round, in milliseconds. */
   record Added(double p50, double p99, double p999) {
+    /** Gateway minus direct at each percentile. */
+    static Added between(RelayLoadBench.Result gateway, RelayLoadBench.Result direct) {
+      return new Added(
+          difference(gateway, direct, 50),
+          difference(gateway, direct, 99),
+          difference(gateway, direct, 99.9));
+    }
+
     String describe() {
       return String.format(
           Locale.ROOT, "p50 %+.2f ms, p99 %+.2f ms, p99.9 %+.2f ms", p50, p99, p999);
@@ -62,7 +70,7 @@ final class AlternatingRounds {
               call);
       run.results.add(d);
       run.results.add(g);
-      run.added.add(new Added(difference(g, d, 50), difference(g, d, 99), difference(g, d, 99.9)));
+      run.added.add(Added.between(g, d));
     }
     return run;
   }

@@ -103,7 +103,7 @@ final class InterleavedSlices {
 
   /** What Airlock added to the direct path, over all the calls of each. */
   AlternatingRounds.Added added() {
-    return added(direct, gateway);
+    return AlternatingRounds.Added.between(gateway, direct);
   }
 
   /**
@@ -111,7 +111,7 @@ final class InterleavedSlices {
    * idle (its threads and its database connections asleep): what the slices may cost a path.
    */
   AlternatingRounds.Added addedAfterFirstTenth() {
-    return added(directSettled, gatewaySettled);
+    return AlternatingRounds.Added.between(gatewaySettled, directSettled);
   }
 
   String summary(String state, int rate) {
@@ -125,21 +125,6 @@ final class InterleavedSlices {
         gateway.calls(),
         added().describe(),
         addedAfterFirstTenth().describe());
-  }
-
-  private static AlternatingRounds.Added added(
-      RelayLoadBench.Result direct, RelayLoadBench.Result gateway) {
-    return new AlternatingRounds.Added(
-        difference(direct, gateway, 50),
-        difference(direct, gateway, 99),
-        difference(direct, gateway, 99.9));
-  }
-
-  private static double difference(
-      RelayLoadBench.Result direct, RelayLoadBench.Result gateway, double percentile) {
-    return (gateway.latency().getValueAtPercentile(percentile)
-            - direct.latency().getValueAtPercentile(percentile))
-        / 1000.0;
   }
 
   /** One path's sessions, round-robin, and what its calls measured. */
