@@ -240,6 +240,10 @@ public class ApprovalService implements Approvals {
               + " characters, at most "
               + MAX_REASON_CHARS);
     }
+    if (command.reason() != null && command.reason().indexOf('\0') >= 0) {
+      // PostgreSQL's text cannot hold it; refused here, it is the reviewer's mistake to mend.
+      return new DecisionResult.Invalid("reason must not contain the character U+0000");
+    }
     if (command.editedArguments() != null) {
       if (command.verb() != DecisionCommand.Verb.APPROVE) {
         return new DecisionResult.Invalid("only an approval can carry edited arguments");

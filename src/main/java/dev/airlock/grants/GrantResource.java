@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,8 @@ public class GrantResource {
 
   public record IssueBody(String agent, String owner, Set<String> upstreams, Instant expiresAt) {}
 
+  static final int MAX_NAME_CHARS = 200;
+
   @Inject GrantService grants;
   @Inject SecurityIdentity identity;
 
@@ -45,7 +48,9 @@ public class GrantResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON))
   @APIResponse(
       responseCode = "400",
-      description = "agent or owner missing, or the body is not a grant")
+      description =
+          "agent or owner missing, a name longer than 200 characters or holding a control"
+              + " character, or the body is not a grant")
   public Response issue(IssueBody body) {
     if (body == null
         || body.agent() == null
@@ -53,6 +58,10 @@ public class GrantResource {
         || body.owner() == null
         || body.owner().isBlank()) {
       return Response.status(400).entity(Map.of("error", "agent and owner are required")).build();
+    }
+    String unfit = unfitName(body);
+    if (unfit != null) {
+      return Response.status(400).entity(Map.of("error", unfit)).build();
     }
     GrantService.Issued issued =
         grants.issue(
@@ -64,6 +73,32 @@ public class GrantResource {
     return Response.status(201)
         .entity(Map.of("grant", issued.grant(), "key", issued.key()))
         .build();
+  }
+
+  /**
+   * Names are kept in columns of {@value #MAX_NAME_CHARS} characters, and no text column can hold
+   * U+0000: said here, not as a database error.
+   */
+  private static String unfitName(IssueBody body) {
+    List<String> names = new ArrayList<>(List.of(body.agent(), body.owner()));
+    if (body.upstreams() != null) {
+      names.addAll(body.upstreams());
+    }
+    for (String name : names) {
+      if (name == null || name.isBlank()) {
+        return "upstream names must not be empty";
+      }
+      if (name.length() > MAX_NAME_CHARS) {
+        return "agent, owner and upstream names have at most "
+            + MAX_NAME_CHARS
+            + " characters; one has "
+            + name.length();
+      }
+      if (name.chars().anyMatch(Character::isISOControl)) {
+        return "agent, owner and upstream names must not contain control characters";
+      }
+    }
+    return null;
   }
 
   @GET

@@ -16,6 +16,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -28,6 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -149,7 +151,16 @@ public class QueueResource {
     Filters filters = new Filters(upstream, tool, agent, risk, null);
     ApprovalStatus wanted = null;
     if (status != null && !status.isBlank()) {
-      wanted = ApprovalStatus.valueOf(status.toUpperCase(Locale.ROOT));
+      try {
+        wanted = ApprovalStatus.valueOf(status.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new BadRequestException(
+            problem(
+                400,
+                "Bad request",
+                "status must be one of " + Arrays.toString(ApprovalStatus.values()),
+                null));
+      }
     }
     List<ApprovalView> decided =
         approvals

@@ -153,6 +153,48 @@ class ApprovalFlowTest {
   }
 
   @Test
+  void argumentsHoldingU0000AreParkedAndReleasedExactlyAsSent() throws Exception {
+    // Given: U+0000 in an argument, which jsonb refused (the call then failed without parking)
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    String runId = "run-" + UUID.randomUUID();
+    CompletableFuture<JsonNode> answer =
+        async(
+            () -> client.callTool("CancelAHORunBatch", "{\"runIds\":[\"" + runId + "\\u0000b\"]}"));
+    String id = awaitPending("CancelAHORunBatch", client.session());
+    assertThat(approvals.find(id).orElseThrow().arguments().path("runIds").path(0).asText())
+        .isEqualTo(runId + "\0b");
+
+    // When: a reason PostgreSQL cannot keep is refused, then the request is approved
+    String refusal =
+        given()
+            .auth()
+            .preemptive()
+            .basic("reviewer", "reviewer")
+            .contentType("application/json")
+            .body("{\"decision\":\"deny\",\"reason\":\"no\\u0000\"}")
+            .post("/api/approvals/" + id + "/decision")
+            .then()
+            .statusCode(422)
+            .extract()
+            .asString();
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    // Then
+    assertThat(refusal).contains("U+0000");
+    assertThat(McpTestClient.text(answer.get(20, TimeUnit.SECONDS)))
+        .startsWith("upstream did CancelAHORunBatch")
+        .contains(runId + "\0b");
+  }
+
+  @Test
   void aDeniedCallNeverReachesTheUpstreamAndTheAgentGetsTheReason() throws Exception {
     McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
     int before = callsReceived;

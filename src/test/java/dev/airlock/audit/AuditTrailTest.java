@@ -116,6 +116,38 @@ class AuditTrailTest {
   }
 
   @Test
+  void toolNamesAnAgentChoosesAreRecordedWholeBesideEveryOtherEvent() throws Exception {
+    // Given: names no upstream has, which PostgreSQL refused as they came (one holds U+0000, one
+    // is longer than the tool column was) and with them the rest of their batch
+    Instant from = Instant.now().minusSeconds(1);
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    String longName = "x".repeat(400);
+
+    // When
+    client.callTool("List\\u0000AHORuns", "{}");
+    client.callTool(longName, "{}");
+    client.callTool("ListAHORuns", "{\"status\":\"RUN\\u0000NING\"}");
+
+    // Then
+    List<JsonNode> events =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> eventsOfSession(client.session()), found -> found.size() == 3);
+    assertThat(events)
+        .extracting(e -> e.path("tool").asText())
+        .containsExactlyInAnyOrder("List\\u0000AHORuns", longName, "ListAHORuns");
+    JsonNode allowed =
+        events.stream()
+            .filter(e -> e.path("tool").asText().equals("ListAHORuns"))
+            .findFirst()
+            .get();
+    assertThat(JSON.readTree(allowed.path("args").asText()).path("status").asText())
+        .isEqualTo("RUN\0NING");
+    AuditChain.Verification verified = chain.verify(from, Instant.now().plusSeconds(1));
+    assertThat(verified.ok()).as("%s", verified).isTrue();
+  }
+
+  @Test
   void exportIsRfc4180CsvWithHeaderAndJsonLinesWithFilters() throws Exception {
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
     client.callTool("GetAHORun", "{\"id\":\"run-0002\",\"note\":\"a \\\"quoted\\\", comma\"}");

@@ -51,6 +51,29 @@ class QueueSecurityTest {
         .spec(QUEUE_PAGE);
   }
 
+  @Test
+  void aFilterThatCannotMatchIsA400PageSayingWhy() {
+    String cookie = signIn("reviewer");
+    given()
+        .cookie("airlock-session", cookie)
+        .get("/queue/history?status=maybe")
+        .then()
+        .statusCode(400)
+        .body(containsString("status must be one of"))
+        .spec(QUEUE_PAGE);
+    for (String path :
+        List.of("/queue/rows?tool=%00", "/queue/history?agent=a%00b", "/queue/%00")) {
+      given()
+          .urlEncodingEnabled(false)
+          .cookie("airlock-session", cookie)
+          .get(path)
+          .then()
+          .statusCode(400)
+          .body(containsString("must not contain %00"))
+          .spec(QUEUE_PAGE);
+    }
+  }
+
   // A refusal is a page of the queue with the way back, not a bare line of text.
   private static final ResponseSpecification QUEUE_PAGE =
       new ResponseSpecBuilder()

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Requests the REST API refuses: each gets its status and a JSON body saying what was wrong. */
@@ -74,6 +75,34 @@ class ClientErrorBodiesTest {
   @Test
   void theWrongMethodKeepsItsStatus() {
     assertThat(refused(as("reviewer").put("/api/approvals"), 405)).isNotBlank();
+  }
+
+  @Test
+  void aNulInThePathOrQueryIsRefusedBeforeItReachesTheDatabase() {
+    for (String path :
+        List.of(
+            "/api/approvals?tool=%00",
+            "/api/approvals?agent=a%00b", "/api/approvals/%00", "/api/audit/export?agent=%00")) {
+      assertThat(refused(as("admin").urlEncodingEnabled(false).get(path), 400))
+          .as(path)
+          .contains("%00");
+    }
+  }
+
+  @Test
+  void aGrantNameTheDatabaseCannotKeepIsRefusedWithWhy() {
+    assertThat(
+            refused(
+                as("admin").body("{\"agent\":\"a\\u0000b\",\"owner\":\"ana\"}").post("/api/grants"),
+                400))
+        .contains("control characters");
+    assertThat(
+            refused(
+                as("admin")
+                    .body("{\"agent\":\"" + "a".repeat(201) + "\",\"owner\":\"ana\"}")
+                    .post("/api/grants"),
+                400))
+        .contains("at most 200 characters");
   }
 
   private static String decision() {

@@ -20,11 +20,9 @@ public class ApprovalRequestEntity extends PanacheEntityBase {
   public String upstream;
   public String tool;
 
-  @JdbcTypeCode(SqlTypes.JSON)
   public String arguments;
 
   @Column(name = "call_params")
-  @JdbcTypeCode(SqlTypes.JSON)
   public String callParams;
 
   @Column(name = "arguments_digest")
@@ -62,7 +60,6 @@ public class ApprovalRequestEntity extends PanacheEntityBase {
   public String onTimeout;
 
   @Column(name = "input_schema")
-  @JdbcTypeCode(SqlTypes.JSON)
   public String inputSchema;
 
   @Column(name = "requested_at")
@@ -87,7 +84,6 @@ public class ApprovalRequestEntity extends PanacheEntityBase {
   public Instant decidedAt;
 
   @Column(name = "edited_arguments")
-  @JdbcTypeCode(SqlTypes.JSON)
   public String editedArguments;
 
   /** The parked call's W3C traceparent, or null when tracing is off. */

@@ -8,8 +8,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 
 /** A message to publish, written in the same transaction as the change it announces. */
 @Entity
@@ -25,7 +23,6 @@ public class OutboxEntity extends PanacheEntityBase {
   @Column(name = "message_key")
   public String messageKey;
 
-  @JdbcTypeCode(SqlTypes.JSON)
   public String payload;
 
   @Column(name = "created_at")
