@@ -12,6 +12,7 @@ import dev.airlock.approval.store.ApprovalReviewEntity;
 import dev.airlock.approval.store.OutboxEntity;
 import dev.airlock.audit.AuditEntry;
 import dev.airlock.audit.AuditTrail;
+import dev.airlock.audit.StorableText;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.logging.DecisionLog;
 import dev.airlock.policy.ApprovalRule;
@@ -84,7 +85,7 @@ public class ApprovalService implements Approvals {
     entity.id = UUID.randomUUID().toString();
     entity.status = ApprovalStatus.PENDING.name();
     entity.upstream = call.upstream();
-    entity.tool = call.tool();
+    entity.tool = StorableText.of(call.tool());
     entity.arguments = request.shownArguments().toString();
     entity.callParams = call.params().toString();
     entity.argumentsDigest = request.argumentsDigest();
@@ -505,7 +506,7 @@ public class ApprovalService implements Approvals {
                 ApprovalRequestEntity.class)
             .setParameter("grant", grantId)
             .setParameter("upstream", upstream)
-            .setParameter("tool", tool)
+            .setParameter("tool", StorableText.of(tool))
             .setParameter("digest", digest)
             .setParameter("version", policyVersion)
             .setMaxResults(1)

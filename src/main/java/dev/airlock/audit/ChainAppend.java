@@ -128,40 +128,29 @@ final class ChainAppend {
             0,
             id,
             (e.at() == null ? Instant.now() : e.at()).truncatedTo(ChronoUnit.MICROS),
-            storable(e.kind()),
-            storable(e.decisionId()),
-            storable(e.agent()),
-            storable(e.grantId()),
-            storable(e.owner()),
-            storable(e.sessionId()),
-            storable(e.upstream()),
-            storable(e.tool()),
-            storable(e.argumentsDigest()),
+            StorableText.of(e.kind()),
+            StorableText.of(e.decisionId()),
+            StorableText.of(e.agent()),
+            StorableText.of(e.grantId()),
+            StorableText.of(e.owner()),
+            StorableText.of(e.sessionId()),
+            StorableText.of(e.upstream()),
+            StorableText.of(e.tool()),
+            StorableText.of(e.argumentsDigest()),
             e.arguments() == null ? null : e.arguments().toString(),
-            storable(e.policyVersion()),
-            storable(e.ruleId()),
-            storable(e.decision()),
-            storable(e.reason()),
+            StorableText.of(e.policyVersion()),
+            StorableText.of(e.ruleId()),
+            StorableText.of(e.decision()),
+            StorableText.of(e.reason()),
             e.reviewers() == null || e.reviewers().isEmpty() ? null : write(e.reviewers()),
-            storable(e.channel()),
+            StorableText.of(e.channel()),
             e.waitMillis(),
             e.upstreamMillis(),
-            storable(e.outcome()),
+            StorableText.of(e.outcome()),
             e.details() == null ? null : e.details().toString(),
             previous,
             null);
     return unhashed.withHash(unhashed.computeHash(previous));
-  }
-
-  /**
-   * The text as PostgreSQL can keep it: a text column cannot hold U+0000, which an agent can send
-   * (a tool name of {@code "a\\u0000b"} in JSON), and one such value made the database refuse the
-   * whole batch it was in. It is written as the six characters of its JSON escape, before the event
-   * is hashed, so the chain verifies as stored. (Arguments and details are JSON text, where the
-   * serializer escapes it already.)
-   */
-  static String storable(String text) {
-    return text == null || text.indexOf('\0') < 0 ? text : text.replace("\0", "\\u0000");
   }
 
   private static void setLong(PreparedStatement statement, int index, Long value)

@@ -76,8 +76,9 @@ public class GrantResource {
   }
 
   /**
-   * Names are kept in columns of {@value #MAX_NAME_CHARS} characters, and no text column can hold
-   * U+0000: said here, not as a database error.
+   * Agent and owner are kept in columns of {@value #MAX_NAME_CHARS} characters (upstream names,
+   * which configuration gives, are held to the same), and no text column can hold U+0000: said
+   * here, not as a database error.
    */
   private static String unfitName(IssueBody body) {
     List<String> names = new ArrayList<>(List.of(body.agent(), body.owner()));

@@ -81,7 +81,12 @@ class ApprovalFlowTest {
                               callsReceived++;
                               result =
                                   "{\"content\":[{\"type\":\"text\",\"text\":\"upstream did "
-                                      + message.path("params").path("name").asText()
+                                      // as JSON escapes it: a name may hold U+0000
+                                      + message
+                                          .path("params")
+                                          .path("name")
+                                          .asText()
+                                          .replace("\0", "\\u0000")
                                       + " with "
                                       + message
                                           .path("params")
@@ -192,6 +197,32 @@ class ApprovalFlowTest {
     assertThat(McpTestClient.text(answer.get(20, TimeUnit.SECONDS)))
         .startsWith("upstream did CancelAHORunBatch")
         .contains(runId + "\0b");
+  }
+
+  @Test
+  void aToolNameHoldingU0000IsShownToReviewersEscapedAndReleasedAsSent() throws Exception {
+    // Given: a name only a pattern rule (Park*) can match; PostgreSQL's text refused it as it came
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    String suffix = UUID.randomUUID().toString();
+    JsonNode first = client.callTool("Park\\u0000" + suffix, "{}");
+    assertThat(McpTestClient.text(first)).contains("is pending");
+    String id = first.path("result").path("_meta").path("airlock/approval").path("id").asText();
+    assertThat(approvals.find(id).orElseThrow().tool()).isEqualTo("Park\\u0000" + suffix);
+
+    // When
+    given()
+        .auth()
+        .preemptive()
+        .basic("reviewer", "reviewer")
+        .contentType("application/json")
+        .body("{\"decision\":\"approve\"}")
+        .post("/api/approvals/" + id + "/decision")
+        .then()
+        .statusCode(200);
+
+    // Then: the agent's retry is the approved call, and the upstream gets the name as sent
+    assertThat(McpTestClient.text(client.callTool("Park\\u0000" + suffix, "{}")))
+        .startsWith("upstream did Park\0" + suffix);
   }
 
   @Test
