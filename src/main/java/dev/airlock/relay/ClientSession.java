@@ -42,6 +42,13 @@ final class ClientSession implements UpstreamListener {
   private static final Logger LOG = Logger.getLogger(ClientSession.class);
   private static final DecisionLog DECISIONS = DecisionLog.of(ClientSession.class);
 
+  /**
+   * Twice what MCP advises. A name is kept whole in the audit trail, in an approval request (and
+   * its index) and in the Kafka messages of both: an agent's name of megabytes would have stopped
+   * the trail's export at Kafka's message limit.
+   */
+  static final int MAX_TOOL_NAME_CHARS = 256;
+
   private final String id;
   private final String upstreamName;
   private final Caller caller;
@@ -212,6 +219,18 @@ final class ClientSession implements UpstreamListener {
     if (!(params instanceof ObjectNode paramsObject) || !params.path("name").isTextual()) {
       channel.finish(
           JsonRpc.error(clientId, JsonRpc.INVALID_PARAMS, "tools/call needs params.name"));
+      return;
+    }
+    if (params.path("name").asText().length() > MAX_TOOL_NAME_CHARS) {
+      channel.finish(
+          JsonRpc.error(
+              clientId,
+              JsonRpc.INVALID_PARAMS,
+              "params.name has "
+                  + params.path("name").asText().length()
+                  + " characters; Airlock relays tool names of at most "
+                  + MAX_TOOL_NAME_CHARS
+                  + " (MCP advises at most 128)"));
       return;
     }
     JsonNode argumentsNode = paramsObject.get("arguments");

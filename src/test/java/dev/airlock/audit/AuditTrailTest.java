@@ -117,11 +117,11 @@ class AuditTrailTest {
 
   @Test
   void toolNamesAnAgentChoosesAreRecordedWholeBesideEveryOtherEvent() throws Exception {
-    // Given: names no upstream has, which PostgreSQL refused as they came (one holds U+0000, one
-    // is longer than the tool column was) and with them the rest of their batch
+    // Given: names no upstream has: one holds U+0000, which PostgreSQL's text refused together
+    // with the rest of its batch; one is as long as the relay lets through
     Instant from = Instant.now().minusSeconds(1);
     McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
-    String longName = "x".repeat(400);
+    String longName = "x".repeat(256);
 
     // When
     client.callTool("List\\u0000AHORuns", "{}");

@@ -201,6 +201,25 @@ class RelayProtocolTest {
   }
 
   @Test
+  void aToolNameLongerThanAnyToolsIsInvalidParamsAndNotForwarded() throws Exception {
+    // Given
+    String session = open();
+
+    // When
+    HttpResponse<String> atLimit = post(session, call("1", "e".repeat(256), "{}"));
+    HttpResponse<String> over = post(session, call("2", "e".repeat(257), "{}"));
+
+    // Then
+    assertThat(json(atLimit.body()).has("error")).as(atLimit.body()).isFalse();
+    JsonNode refused = json(over.body()).path("error");
+    assertThat(refused.path("code").asInt()).isEqualTo(-32602);
+    assertThat(refused.path("message").asText()).contains("257").contains("at most 256");
+    assertThat(upstream.received)
+        .filteredOn(m -> m.path("method").asText().equals("tools/call"))
+        .hasSize(1);
+  }
+
+  @Test
   void jsonThatIsNotJsonRpcIsAnInvalidRequest() throws Exception {
     HttpResponse<String> response = post(null, "{\"hello\":\"world\"}");
     assertThat(response.statusCode()).isEqualTo(400);
