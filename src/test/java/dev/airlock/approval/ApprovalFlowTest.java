@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.ParkedCalls;
+import dev.airlock.testing.ReviewerDecisions;
 import dev.airlock.upstream.Upstreams;
 import dev.airlock.upstream.http.HttpUpstream;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -136,14 +137,7 @@ class ApprovalFlowTest {
     assertThat(callsReceived).isEqualTo(before);
 
     // When
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\",\"reason\":\"ok\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\",\"reason\":\"ok\"}")
         .statusCode(200);
 
     // Then
@@ -171,26 +165,11 @@ class ApprovalFlowTest {
 
     // When: a reason PostgreSQL cannot keep is refused, then the request is approved
     String refusal =
-        given()
-            .auth()
-            .preemptive()
-            .basic("reviewer", "reviewer")
-            .contentType("application/json")
-            .body("{\"decision\":\"deny\",\"reason\":\"no\\u0000\"}")
-            .post("/api/approvals/" + id + "/decision")
-            .then()
+        ReviewerDecisions.post("reviewer", id, "{\"decision\":\"deny\",\"reason\":\"no\\u0000\"}")
             .statusCode(422)
             .extract()
             .asString();
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
 
     // Then
     assertThat(refusal).contains("U+0000");
@@ -210,15 +189,7 @@ class ApprovalFlowTest {
     assertThat(approvals.find(id).orElseThrow().tool()).isEqualTo("Park\\u0000" + suffix);
 
     // When
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
 
     // Then: the agent's retry is the approved call, and the upstream gets the name as sent
     assertThat(McpTestClient.text(client.callTool("Park\\u0000" + suffix, "{}")))
@@ -233,14 +204,8 @@ class ApprovalFlowTest {
         async(() -> client.callTool("CancelAHORunBatch", "{\"runIds\":[\"run-2\"]}"));
     String id = awaitPending("CancelAHORunBatch", client.session());
 
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"deny\",\"reason\":\"run-2 is a clinical batch\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
+    ReviewerDecisions.post(
+            "reviewer", id, "{\"decision\":\"deny\",\"reason\":\"run-2 is a clinical batch\"}")
         .statusCode(200);
 
     JsonNode response = answer.get(20, TimeUnit.SECONDS);
@@ -316,25 +281,10 @@ class ApprovalFlowTest {
     McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
     JsonNode pending = client.callTool("RetryTool", "{\"n\":1}");
     String id = pending.path("result").path("_meta").path("airlock/approval").path("id").asText();
-    given()
-        .auth()
-        .preemptive()
-        .basic("ana", "ana")
-        .contentType("application/json")
-        .body("{\"decision\":\"deny\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("ana", id, "{\"decision\":\"deny\"}").statusCode(200);
 
     String body =
-        given()
-            .auth()
-            .preemptive()
-            .basic("ben", "ben")
-            .contentType("application/json")
-            .body("{\"decision\":\"approve\"}")
-            .post("/api/approvals/" + id + "/decision")
-            .then()
+        ReviewerDecisions.post("ben", id, "{\"decision\":\"approve\"}")
             .statusCode(409)
             .extract()
             .asString();
@@ -354,15 +304,7 @@ class ApprovalFlowTest {
         .isEqualTo(id);
 
     // When
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
 
     // Then
     assertThat(McpTestClient.text(client.callTool("RetryTool", "{\"n\":41}")))
@@ -387,35 +329,11 @@ class ApprovalFlowTest {
             .path("id")
             .asText();
 
-    given()
-        .auth()
-        .preemptive()
-        .basic("ana", "ana")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("ana", id, "{\"decision\":\"approve\"}").statusCode(200);
     assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.PENDING);
     assertThat(approvals.find(id).orElseThrow().approvalsNeeded()).isEqualTo(1);
-    given()
-        .auth()
-        .preemptive()
-        .basic("ana", "ana")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(403);
-    given()
-        .auth()
-        .preemptive()
-        .basic("ben", "ben")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("ana", id, "{\"decision\":\"approve\"}").statusCode(403);
+    ReviewerDecisions.post("ben", id, "{\"decision\":\"approve\"}").statusCode(200);
 
     assertThat(approvals.find(id).orElseThrow().status()).isEqualTo(ApprovalStatus.APPROVED);
   }
@@ -489,15 +407,7 @@ class ApprovalFlowTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> approvals.find(id).orElseThrow().status() == ApprovalStatus.CANCELLED);
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(409);
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(409);
     assertThat(callsReceived).isEqualTo(before);
     held.cancel(true);
   }

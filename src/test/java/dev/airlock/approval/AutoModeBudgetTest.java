@@ -1,10 +1,10 @@
 package dev.airlock.approval;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ReviewerDecisions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -38,15 +38,7 @@ class AutoModeBudgetTest {
     assertThat(id).isNotBlank();
 
     // When the reviewer approves and the agent retries the identical call
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
     JsonNode retried =
         client.callTool("CancelAHORunBatch", "{\"runIds\":[\"run-0005\"],\"budget\":true}");
 

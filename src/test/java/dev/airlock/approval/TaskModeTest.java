@@ -1,10 +1,10 @@
 package dev.airlock.approval;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.airlock.testing.McpTestClient;
+import dev.airlock.testing.ReviewerDecisions;
 import dev.airlock.testing.Rows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -72,15 +72,7 @@ class TaskModeTest {
                         .findFirst()
                         .orElse(null),
                 Objects::nonNull);
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
 
     // Then tasks/result gives the upstream's result, tagged with the task
     JsonNode result = client.request("tasks/result", "{\"taskId\":\"" + taskId + "\"}");

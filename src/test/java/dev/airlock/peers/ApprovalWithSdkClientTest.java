@@ -1,6 +1,5 @@
 package dev.airlock.peers;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.airlock.approval.ApprovalFilter;
@@ -8,6 +7,7 @@ import dev.airlock.approval.ApprovalStatus;
 import dev.airlock.approval.ApprovalView;
 import dev.airlock.approval.Approvals;
 import dev.airlock.testing.NodeHarness;
+import dev.airlock.testing.ReviewerDecisions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -39,15 +39,7 @@ class ApprovalWithSdkClientTest {
     CompletableFuture<NodeHarness.Run> client = run("{\"runIds\":[\"" + runId + "\"]}");
     String id = pendingFor(runId);
 
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"approve\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
-        .statusCode(200);
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
 
     String output = client.get(90, TimeUnit.SECONDS).output();
     assertThat(output)
@@ -64,14 +56,7 @@ class ApprovalWithSdkClientTest {
     CompletableFuture<NodeHarness.Run> client = run("{\"runIds\":[\"" + runId + "\"]}");
     String id = pendingFor(runId);
 
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"deny\",\"reason\":\"not this batch\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"deny\",\"reason\":\"not this batch\"}")
         .statusCode(200);
 
     String output = client.get(90, TimeUnit.SECONDS).output();

@@ -1,6 +1,5 @@
 package dev.airlock.slack;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,7 @@ import dev.airlock.testing.FakeSlack;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.NodeHarness;
 import dev.airlock.testing.ParkedCalls;
+import dev.airlock.testing.ReviewerDecisions;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -169,14 +169,7 @@ class SlackApprovalsTest {
   void aDecisionMadeThroughTheApiUpdatesTheSlackMessage() throws Exception {
     String id = parkRetry();
     awaitPost(id);
-    given()
-        .auth()
-        .preemptive()
-        .basic("reviewer", "reviewer")
-        .contentType("application/json")
-        .body("{\"decision\":\"deny\",\"reason\":\"api says no\"}")
-        .post("/api/approvals/" + id + "/decision")
-        .then()
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"deny\",\"reason\":\"api says no\"}")
         .statusCode(200);
     FakeSlack.Call update = awaitUpdate(id);
     assertThat(update.json("blocks").toString())
