@@ -37,4 +37,64 @@ public record AuditEntry(
     Long upstreamMillis,
     String outcome,
     JsonNode details,
-    Instant at) {}
+    Instant at) {
+
+  /**
+   * An administrator's or the system's action, about no call: an export, a retention run, a policy
+   * change.
+   *
+   * @param by who acted (a user, {@code system}, {@code policy-file})
+   * @param channel how: {@code api} or {@code system}
+   */
+  public static AuditEntry admin(
+      String action, String by, String channel, String reason, JsonNode details) {
+    return new AuditEntry(
+        "admin",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        action,
+        reason,
+        List.of(by),
+        channel,
+        null,
+        null,
+        null,
+        details,
+        Instant.now());
+  }
+
+  /** This entry, about the policy of that version. */
+  public AuditEntry withPolicyVersion(String version) {
+    return new AuditEntry(
+        kind,
+        decisionId,
+        agent,
+        grantId,
+        owner,
+        sessionId,
+        upstream,
+        tool,
+        argumentsDigest,
+        arguments,
+        version,
+        ruleId,
+        decision,
+        reason,
+        reviewers,
+        channel,
+        waitMillis,
+        upstreamMillis,
+        outcome,
+        details,
+        at);
+  }
+}

@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -95,28 +94,7 @@ public class AuditResource {
             .put("tool", tool)
             .put("decision", decision);
     trail.append(
-        new AuditEntry(
-            "admin",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "audit exported",
-            null,
-            List.of(identity.getPrincipal().getName()),
-            "api",
-            null,
-            null,
-            null,
-            what,
-            Instant.now()));
+        AuditEntry.admin("audit exported", identity.getPrincipal().getName(), "api", null, what));
     StreamingOutput body =
         out -> {
           BufferedWriter writer =

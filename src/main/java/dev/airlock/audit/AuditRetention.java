@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,28 +52,12 @@ public class AuditRetention {
     }
     if (deleted > 0) {
       trail.append(
-          new AuditEntry(
-              "admin",
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
+          AuditEntry.admin(
               "audit retention",
-              "deleted " + deleted + " events before " + cutoff,
-              List.of("system"),
               "system",
-              null,
-              null,
-              null,
-              null,
-              Instant.now()));
+              "system",
+              "deleted " + deleted + " events before " + cutoff,
+              null));
     }
     return deleted;
   }

@@ -6,8 +6,6 @@ import dev.airlock.policy.live.ActivePolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.util.List;
 
 /** Policy changes (applied or refused, and monitor/enforce switches) are admin audit events. */
 @ApplicationScoped
@@ -34,28 +32,8 @@ public class PolicyChangeAudit {
     }
     try {
       trail.append(
-          new AuditEntry(
-              "admin",
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              change.current().engine().policy().hash(),
-              null,
-              action,
-              null,
-              List.of("policy-file"),
-              "system",
-              null,
-              null,
-              null,
-              details,
-              Instant.now()));
+          AuditEntry.admin(action, "policy-file", "system", null, details)
+              .withPolicyVersion(change.current().engine().policy().hash()));
     } catch (RuntimeException e) {
       // The database is away: the change itself is logged by ActivePolicy.
     }

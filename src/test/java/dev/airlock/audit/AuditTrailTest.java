@@ -16,6 +16,7 @@ import java.io.StringReader;
 import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -260,6 +261,14 @@ class AuditTrailTest {
     assertThat(deleted).isPositive();
     assertThat(chain.verify(null, null).ok()).isTrue();
     assertThat(eventsOfSession(client.session())).hasSize(1);
+    assertThat(
+            Rows.strings(
+                dataSource,
+                "select reason from audit_event where kind = 'admin' and decision = 'audit retention'"
+                    + " and reviewers = '[\"system\"]' and channel = 'system' and at >= ?",
+                Timestamp.from(cutoff)))
+        .as("the retention run is itself an admin event")
+        .containsExactly("deleted " + deleted + " events before " + cutoff);
   }
 
   private List<JsonNode> eventsOfSession(String session) throws Exception {
