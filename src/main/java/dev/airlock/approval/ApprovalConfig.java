@@ -56,4 +56,11 @@ public interface ApprovalConfig {
    */
   @WithDefault("262144")
   int maxArgumentsBytes();
+
+  /**
+   * How long a task Airlock owns is kept, with its result, past its approval's expiry at least: the
+   * floor of the ttl it grants, whatever the client asked.
+   */
+  @WithDefault("1h")
+  Duration taskRetention();
 }

@@ -139,11 +139,12 @@ public class ApprovalGuard implements Guard {
     if (mode == ApprovalRule.WaitMode.RETRY) {
       return CompletableFuture.completedFuture(Verdict.respond(pending(view)));
     }
-    if (mode == ApprovalRule.WaitMode.TASK || (mode == ApprovalRule.WaitMode.AUTO && wantsTask)) {
+    if (wantsTask && (mode == ApprovalRule.WaitMode.TASK || mode == ApprovalRule.WaitMode.AUTO)) {
       return CompletableFuture.completedFuture(
           Verdict.respond(
               tasks.start(call, view, context, parked.await(view.id()), this::outcome)));
     }
+    // A call without a task cannot be answered with one: task mode waits for it as auto mode does.
     Duration budget = mode == ApprovalRule.WaitMode.HOLD ? null : config.holdBudget();
     return hold(call, context, view, budget);
   }

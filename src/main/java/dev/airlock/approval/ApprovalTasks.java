@@ -6,9 +6,11 @@ import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.guard.Verdict;
 import dev.airlock.relay.OwnedTasks;
+import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +30,13 @@ public class ApprovalTasks implements OwnedTasks {
 
   private static final long POLL_INTERVAL_MS = 5000;
 
+  /** The longest a client may ask a task to be kept past the floor {@link #grantedTtl} sets. */
+  static final Duration MAX_EXTRA_RETENTION = Duration.ofHours(24);
+
   private final Map<String, TaskState> tasks = new ConcurrentHashMap<>();
 
   @Inject ApprovalService approvals;
+  @Inject ApprovalConfig config;
   @Inject Vertx vertx;
 
   /** One task: its status, and the result once there is one. */
@@ -39,13 +45,13 @@ public class ApprovalTasks implements OwnedTasks {
     final String approvalId;
     final String sessionId;
     final Instant createdAt = Instant.now();
-    final Long ttl;
+    final long ttl;
     final CompletableFuture<ObjectNode> result = new CompletableFuture<>();
     volatile String status = "working";
     volatile String statusMessage;
     volatile Instant lastUpdatedAt = createdAt;
 
-    TaskState(String approvalId, String sessionId, Long ttl, String message) {
+    TaskState(String approvalId, String sessionId, long ttl, String message) {
       this.approvalId = approvalId;
       this.sessionId = sessionId;
       this.ttl = ttl;
@@ -70,7 +76,8 @@ public class ApprovalTasks implements OwnedTasks {
       GuardContext context,
       CompletableFuture<ApprovalView> decided,
       BiFunction<ToolCall, ApprovalView, CompletionStage<Verdict>> outcome) {
-    Long ttl = call.task().hasNonNull("ttl") ? call.task().get("ttl").asLong() : null;
+    Long requested = call.task().hasNonNull("ttl") ? call.task().get("ttl").asLong() : null;
+    long ttl = grantedTtl(requested, Duration.between(Instant.now(), view.expiresAt()));
     TaskState task =
         new TaskState(view.id(), call.sessionId(), ttl, ApprovalGuard.waitingMessage(view));
     tasks.put(task.taskId, task);
@@ -83,9 +90,12 @@ public class ApprovalTasks implements OwnedTasks {
                     .callUpstream(forward.call().withoutTask())
                     .thenApply(
                         result -> {
+                          // decided is complete: its view is what released the call
                           task.finish(
                               "completed",
-                              "Approved by " + "reviewer; the call was released",
+                              "Approved by "
+                                  + decided.join().decidedBy()
+                                  + "; the call was released",
                               result);
                           return result;
                         });
@@ -161,6 +171,34 @@ public class ApprovalTasks implements OwnedTasks {
     }
   }
 
+  /**
+   * The ttl Airlock grants a task (MCP lets the receiver choose): at least the approval's time left
+   * plus {@code airlock.approval.task-retention}, so a task is never forgotten before its result
+   * could be fetched whatever a client asked (clients ask for a minute), and at most {@link
+   * #MAX_EXTRA_RETENTION} more than that, so no client keeps results in memory for good.
+   */
+  long grantedTtl(Long requested, Duration untilExpiry) {
+    long floor = Math.max(0, untilExpiry.toMillis()) + config.taskRetention().toMillis();
+    long ceiling = floor + MAX_EXTRA_RETENTION.toMillis();
+    return requested == null ? floor : Math.min(Math.max(requested, floor), ceiling);
+  }
+
+  /** Forgets finished tasks whose ttl has passed, with their results. */
+  @Scheduled(
+      every = "1m",
+      skipExecutionIf = Scheduled.ApplicationNotRunning.class,
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void forgetExpired() {
+    forgetExpired(Instant.now());
+  }
+
+  /** The tasks forgotten at {@code now}: finished, created more than their ttl before it. */
+  int forgetExpired(Instant now) {
+    int before = tasks.size();
+    tasks.values().removeIf(t -> t.result.isDone() && t.createdAt.plusMillis(t.ttl).isBefore(now));
+    return before - tasks.size();
+  }
+
   private static ObjectNode describe(TaskState task) {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("taskId", task.taskId);
@@ -170,11 +208,7 @@ public class ApprovalTasks implements OwnedTasks {
     }
     out.put("createdAt", task.createdAt.toString());
     out.put("lastUpdatedAt", task.lastUpdatedAt.toString());
-    if (task.ttl == null) {
-      out.putNull("ttl");
-    } else {
-      out.put("ttl", task.ttl);
-    }
+    out.put("ttl", task.ttl);
     out.put("pollInterval", POLL_INTERVAL_MS);
     return out;
   }

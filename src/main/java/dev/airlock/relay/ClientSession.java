@@ -233,6 +233,11 @@ final class ClientSession implements UpstreamListener {
                   + " (MCP advises at most 128)"));
       return;
     }
+    String badTask = badTaskAugmentation(paramsObject.get("task"));
+    if (badTask != null) {
+      channel.finish(JsonRpc.error(clientId, JsonRpc.INVALID_PARAMS, badTask));
+      return;
+    }
     JsonNode argumentsNode = paramsObject.get("arguments");
     if (argumentsNode != null && !argumentsNode.isObject() && !argumentsNode.isNull()) {
       channel.finish(
@@ -530,6 +535,26 @@ final class ClientSession implements UpstreamListener {
     byClientId.clear();
     serverStream.close();
     upstream.close();
+  }
+
+  /**
+   * What is wrong with a request's task augmentation (MCP 2025-11-25: {@code {"ttl": ms}}), or
+   * null. A ttl that is not a whole number of milliseconds was read as 0, or wrapped around.
+   */
+  static String badTaskAugmentation(JsonNode task) {
+    if (task == null) {
+      return null;
+    }
+    if (!task.isObject()) {
+      return "params.task must be an object such as {\"ttl\": 60000}";
+    }
+    JsonNode ttl = task.get("ttl");
+    if (ttl != null
+        && !ttl.isNull()
+        && !(ttl.canConvertToExactIntegral() && ttl.canConvertToLong() && ttl.asLong() >= 0)) {
+      return "params.task.ttl must be a whole number of milliseconds, 0 or more, or null";
+    }
+    return null;
   }
 
   private static String rootMessage(Throwable error) {

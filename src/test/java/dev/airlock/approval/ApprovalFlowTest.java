@@ -197,6 +197,25 @@ class ApprovalFlowTest {
   }
 
   @Test
+  void taskModeWaitsForACallThatDidNotAskForATaskAsAutoModeDoes() throws Exception {
+    // Given: a rule that waits in tasks, and a client that sends no task (a task is no answer to
+    // it)
+    McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
+    String n = UUID.randomUUID().toString();
+    CompletableFuture<JsonNode> answer =
+        async(() -> client.callTool("TaskTool", "{\"n\":\"" + n + "\"}"));
+    String id = awaitPending("TaskTool", client.session());
+
+    // When
+    ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
+
+    // Then: the held call gets the upstream's result
+    assertThat(McpTestClient.text(answer.get(20, TimeUnit.SECONDS)))
+        .startsWith("upstream did TaskTool")
+        .contains(n);
+  }
+
+  @Test
   void aDeniedCallNeverReachesTheUpstreamAndTheAgentGetsTheReason() throws Exception {
     McpTestClient client = new McpTestClient(endpoint.toString(), null).initialize();
     int before = callsReceived;

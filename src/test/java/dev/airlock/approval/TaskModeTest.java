@@ -12,8 +12,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class TaskModeTest {
 
   @Inject Approvals approvals;
+
+  @Inject ApprovalTasks tasks;
 
   @Inject AgroalDataSource dataSource;
 
@@ -103,6 +107,119 @@ class TaskModeTest {
                 assertThat(callEvents(id))
                     .as("decision id %s", id)
                     .containsExactlyInAnyOrder("answered_by_guard", "ok"));
+  }
+
+  @Test
+  void theGrantedTtlCoversTheApprovalAndABadOneIsInvalidParams() throws Exception {
+    // Given (the rule's approval times out after 15 minutes; tasks are kept 1 h past that)
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    long floorAtMost = Duration.ofMinutes(75).toMillis();
+    long floorAtLeast = Duration.ofMinutes(74).toMillis();
+
+    // When
+    long shortAsked = grantedTtl(client, unique(), "60000");
+    long nothingAsked = grantedTtl(client, unique(), "null");
+    long longAsked = grantedTtl(client, unique(), Long.toString(Duration.ofHours(2).toMillis()));
+    long foreverAsked = grantedTtl(client, unique(), Long.toString(Long.MAX_VALUE));
+
+    // Then
+    assertThat(shortAsked).isBetween(floorAtLeast, floorAtMost);
+    assertThat(nothingAsked).isBetween(floorAtLeast, floorAtMost);
+    assertThat(longAsked).isEqualTo(Duration.ofHours(2).toMillis());
+    assertThat(foreverAsked)
+        .isBetween(
+            floorAtLeast + ApprovalTasks.MAX_EXTRA_RETENTION.toMillis(),
+            floorAtMost + ApprovalTasks.MAX_EXTRA_RETENTION.toMillis());
+    for (String task : List.of("{\"ttl\":-5}", "{\"ttl\":\"soon\"}", "{\"ttl\":1e30}", "5")) {
+      JsonNode refused =
+          client.request(
+              "tools/call",
+              "{\"name\":\"CancelAHORunBatch\",\"arguments\":{\"runIds\":[\""
+                  + unique()
+                  + "\"]},\"task\":"
+                  + task
+                  + "}");
+      assertThat(refused.path("error").path("code").asInt()).as(task).isEqualTo(-32602);
+      assertThat(refused.path("error").path("message").asText()).as(task).contains("params.task");
+    }
+  }
+
+  @Test
+  void aFinishedTaskIsForgottenOnceItsTtlHasPassed() throws Exception {
+    // Given: a task whose approval is denied
+    McpTestClient client = new McpTestClient(gateway.toString(), null).initialize();
+    JsonNode created =
+        client.request(
+            "tools/call",
+            "{\"name\":\"CancelAHORunBatch\",\"arguments\":{\"runIds\":[\""
+                + unique()
+                + "\"]},\"task\":{}}");
+    String taskId = created.path("result").path("task").path("taskId").asText();
+    ReviewerDecisions.post(
+            "reviewer", pendingOf(client), "{\"decision\":\"deny\",\"reason\":\"no\"}")
+        .statusCode(200);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status(client, taskId).equals("failed"));
+
+    // When its ttl has not passed, it stays; when it has, it is forgotten
+    tasks.forgetExpired(Instant.now());
+    assertThat(status(client, taskId)).isEqualTo("failed");
+    assertThat(tasks.forgetExpired(Instant.now().plus(Duration.ofDays(2)))).isPositive();
+
+    // Then tasks/get no longer finds it at Airlock (it goes to the upstream, which has no tasks)
+    JsonNode got = client.request("tasks/get", "{\"taskId\":\"" + taskId + "\"}");
+    assertThat(got.has("error")).as(got.toString()).isTrue();
+  }
+
+  private long grantedTtl(McpTestClient client, String runId, String ttl) throws Exception {
+    JsonNode created =
+        client.request(
+            "tools/call",
+            "{\"name\":\"CancelAHORunBatch\",\"arguments\":{\"runIds\":[\""
+                + runId
+                + "\"]},\"task\":{\"ttl\":"
+                + ttl
+                + "}}");
+    JsonNode task = created.path("result").path("task");
+    assertThat(task.path("ttl").isIntegralNumber()).as(created.toString()).isTrue();
+    assertThat(status(client, task.path("taskId").asText())).isEqualTo("working");
+    return task.path("ttl").asLong();
+  }
+
+  /** A run id no earlier call used: an identical pending call (an earlier run) would be joined. */
+  private static String unique() {
+    return "run-" + UUID.randomUUID();
+  }
+
+  private static String status(McpTestClient client, String taskId) throws Exception {
+    return client
+        .request("tasks/get", "{\"taskId\":\"" + taskId + "\"}")
+        .path("result")
+        .path("status")
+        .asText();
+  }
+
+  private String pendingOf(McpTestClient client) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                approvals
+                    .list(
+                        new ApprovalFilter(
+                            ApprovalStatus.PENDING,
+                            "healthomics",
+                            "CancelAHORunBatch",
+                            null,
+                            null,
+                            100))
+                    .stream()
+                    .filter(v -> v.sessionId().equals(client.session()))
+                    .map(ApprovalView::id)
+                    .findFirst()
+                    .orElse(null),
+            Objects::nonNull);
   }
 
   private List<String> callEvents(String decisionId) throws Exception {
