@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.airlock.guard.GuardContext;
 import dev.airlock.guard.ToolCall;
 import dev.airlock.guard.Verdict;
+import dev.airlock.jsonrpc.JsonRpc;
 import dev.airlock.relay.OwnedTasks;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Vertx;
@@ -46,19 +47,28 @@ public class ApprovalTasks implements OwnedTasks {
     final String sessionId;
     final Instant createdAt = Instant.now();
     final long ttl;
+    final GuardContext context;
     final CompletableFuture<ObjectNode> result = new CompletableFuture<>();
     volatile String status = "working";
     volatile String statusMessage;
     volatile Instant lastUpdatedAt = createdAt;
 
-    TaskState(String approvalId, String sessionId, long ttl, String message) {
+    TaskState(String approvalId, String sessionId, long ttl, String message, GuardContext context) {
       this.approvalId = approvalId;
       this.sessionId = sessionId;
       this.ttl = ttl;
       this.statusMessage = message;
+      this.context = context;
     }
 
-    void finish(String newStatus, String message, ObjectNode value) {
+    /**
+     * The task's one final status (the first of a release and a cancel wins), announced to the
+     * client with {@code notifications/tasks/status} so it need not poll.
+     */
+    synchronized void finish(String newStatus, String message, ObjectNode value) {
+      if (result.isDone()) {
+        return;
+      }
       status = newStatus;
       statusMessage = message;
       lastUpdatedAt = Instant.now();
@@ -66,6 +76,7 @@ public class ApprovalTasks implements OwnedTasks {
           value.get("_meta") instanceof ObjectNode existing ? existing : value.putObject("_meta");
       meta.putObject("io.modelcontextprotocol/related-task").put("taskId", taskId);
       result.complete(value);
+      context.notifyClient(JsonRpc.notification("notifications/tasks/status", describe(this)));
     }
   }
 
@@ -79,7 +90,8 @@ public class ApprovalTasks implements OwnedTasks {
     Long requested = call.task().hasNonNull("ttl") ? call.task().get("ttl").asLong() : null;
     long ttl = grantedTtl(requested, Duration.between(Instant.now(), view.expiresAt()));
     TaskState task =
-        new TaskState(view.id(), call.sessionId(), ttl, ApprovalGuard.waitingMessage(view));
+        new TaskState(
+            view.id(), call.sessionId(), ttl, ApprovalGuard.waitingMessage(view), context);
     tasks.put(task.taskId, task);
     decided
         .thenCompose(final_ -> outcome.apply(call.withoutTask(), final_))

@@ -23,6 +23,13 @@ public interface GuardContext {
   void progress(String message);
 
   /**
+   * Sends a notification outside this request, on the session's own stream (the client's GET
+   * stream, kept for it until it opens one): for what outlives the request, such as the status of a
+   * task Airlock owns. Safe to call from any thread.
+   */
+  void notifyClient(ObjectNode notification);
+
+  /**
    * Runs {@code action} once if the client withdraws the call: {@code notifications/cancelled},
    * session ended, or connection dropped. Runs at once if it already has.
    */

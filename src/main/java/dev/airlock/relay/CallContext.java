@@ -54,6 +54,11 @@ final class CallContext implements GuardContext {
   }
 
   @Override
+  public void notifyClient(ObjectNode notification) {
+    session.serverStream().publish(notification);
+  }
+
+  @Override
   public void onWithdrawn(Runnable action) {
     withdrawnActions.add(action);
     if (withdrawn.get() && withdrawnActions.remove(action)) {

@@ -3,6 +3,7 @@ package dev.airlock.approval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.airlock.testing.McpTestClient;
 import dev.airlock.testing.ReviewerDecisions;
 import dev.airlock.testing.Rows;
@@ -11,17 +12,23 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** A 2025-11-25 client asks for a task: Airlock owns it until the approved call's result is in. */
 @QuarkusTest
 class TaskModeTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Inject Approvals approvals;
 
@@ -97,6 +104,13 @@ class TaskModeTest {
                 .path("status")
                 .asText())
         .isEqualTo("completed");
+
+    // And the client was told, on its session's stream, without polling
+    JsonNode announced = firstOnSessionStream(client, "notifications/tasks/status");
+    assertThat(announced.path("params").path("taskId").asText()).isEqualTo(taskId);
+    assertThat(announced.path("params").path("status").asText()).isEqualTo("completed");
+    assertThat(announced.path("params").path("statusMessage").asText())
+        .isEqualTo("Approved by reviewer; the call was released");
 
     // And the audit trail has the task's answer and the released call, joined by the approval
     // (the released call's event is committed just after its answer: its intent was durable first)
@@ -185,6 +199,34 @@ class TaskModeTest {
     assertThat(task.path("ttl").isIntegralNumber()).as(created.toString()).isTrue();
     assertThat(status(client, task.path("taskId").asText())).isEqualTo("working");
     return task.path("ttl").asLong();
+  }
+
+  /** The first message of that method on the session's own stream, within 10 s. */
+  private static JsonNode firstOnSessionStream(McpTestClient client, String method)
+      throws Exception {
+    HttpResponse<Stream<String>> stream = client.listen();
+    try {
+      return CompletableFuture.supplyAsync(
+              () ->
+                  stream
+                      .body()
+                      .filter(line -> line.startsWith("data: "))
+                      .map(TaskModeTest::parse)
+                      .filter(message -> message.path("method").asText().equals(method))
+                      .findFirst()
+                      .orElseThrow())
+          .get(10, TimeUnit.SECONDS);
+    } finally {
+      stream.body().close();
+    }
+  }
+
+  private static JsonNode parse(String line) {
+    try {
+      return JSON.readTree(line.substring("data: ".length()));
+    } catch (Exception e) {
+      throw new IllegalStateException(line, e);
+    }
   }
 
   /** A run id no earlier call used: an identical pending call (an earlier run) would be joined. */

@@ -221,6 +221,9 @@ class AuditCallObserverTest {
     public void progress(String message) {}
 
     @Override
+    public void notifyClient(ObjectNode notification) {}
+
+    @Override
     public void onWithdrawn(Runnable action) {}
 
     @Override

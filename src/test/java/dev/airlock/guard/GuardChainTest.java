@@ -153,6 +153,8 @@ class GuardChainTest {
 
     public void progress(String message) {}
 
+    public void notifyClient(ObjectNode notification) {}
+
     public void onWithdrawn(Runnable action) {}
 
     public CompletionStage<ObjectNode> callUpstream(ToolCall call) {

@@ -79,6 +79,24 @@ public final class McpTestClient {
     return http.send(post(body), HttpResponse.BodyHandlers.ofLines());
   }
 
+  /**
+   * Opens the session's own stream (GET): what Airlock or the upstream sends outside any request,
+   * including what was kept for the client before it listened. Close the body when done.
+   */
+  public HttpResponse<Stream<String>> listen() throws Exception {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(120))
+            .header("Accept", "text/event-stream")
+            .header("Mcp-Session-Id", session)
+            .header("MCP-Protocol-Version", "2025-11-25")
+            .GET();
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return http.send(builder.build(), HttpResponse.BodyHandlers.ofLines());
+  }
+
   private HttpRequest post(String body) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
