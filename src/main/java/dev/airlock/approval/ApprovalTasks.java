@@ -47,7 +47,8 @@ public class ApprovalTasks implements OwnedTasks {
     final String sessionId;
     final Instant createdAt = Instant.now();
     final long ttl;
-    final GuardContext context;
+    // Until the final status is announced; then let go, as it holds the client's session.
+    private GuardContext context;
     final CompletableFuture<ObjectNode> result = new CompletableFuture<>();
     volatile String status = "working";
     volatile String statusMessage;
@@ -77,6 +78,7 @@ public class ApprovalTasks implements OwnedTasks {
       meta.putObject("io.modelcontextprotocol/related-task").put("taskId", taskId);
       result.complete(value);
       context.notifyClient(JsonRpc.notification("notifications/tasks/status", describe(this)));
+      context = null;
     }
   }
 
