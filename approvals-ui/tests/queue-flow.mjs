@@ -21,7 +21,7 @@ function mcpSession() {
       // A fresh marker per call: an identical earlier call (same grant and arguments) would attach
       // to that call's approval instead of creating a new one.
       const unique = { ...args, trace: `browser-${process.pid}-${Date.now()}-${Math.random()}` };
-      return new Promise((resolve, reject) => {
+      const answered = new Promise((resolve, reject) => {
         const child = spawn('node', [sdkScenario, mcp, name, JSON.stringify(unique)], { stdio: ['ignore', 'pipe', 'inherit'] });
         let out = '';
         child.stdout.on('data', (d) => { out += d; });
@@ -36,15 +36,34 @@ function mcpSession() {
           }
         });
       });
+      // The marker finds this call's own request among any others pending in the queue.
+      answered.trace = unique.trace;
+      return answered;
     },
   };
+}
+
+const adminAuthorization = 'Basic ' + Buffer.from('admin:admin').toString('base64');
+
+// The id of the pending request parked for the call carrying that marker (within 15 s).
+async function approvalOf(trace) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const answer = await fetch(`${base}/api/approvals?status=PENDING&tool=CancelAHORunBatch&limit=1000`, {
+      headers: { Authorization: adminAuthorization },
+    });
+    const found = (await answer.json()).find((request) => request.arguments?.trace === trace);
+    if (found) return found.id;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no pending request for the call marked ${trace}`);
 }
 
 // A decision through the REST API as the admin: the channel nobody's page is on.
 function decideThroughApi(id, decision, reason) {
   return fetch(`${base}/api/approvals/${id}/decision`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: 'Basic ' + Buffer.from('admin:admin').toString('base64') },
+    headers: { 'Content-Type': 'application/json', Authorization: adminAuthorization },
     body: JSON.stringify({ decision, reason }),
   });
 }
@@ -59,10 +78,11 @@ async function signIn(browser, user) {
   return page;
 }
 
-async function openRow(page, runId) {
-  const row = page.locator('#rows tr[data-id]', { hasText: 'CancelAHORunBatch' }).last();
-  await row.waitFor({ timeout: 15_000 });
-  const id = await row.getAttribute('data-id');
+// The row of that call's request, once it has appeared live in the page's queue. Other requests may
+// be pending too (other tests', a reviewer's): the row is found by the call's own marker.
+async function openRow(page, call) {
+  const id = await approvalOf(call.trace);
+  await page.locator(`#rows tr[data-id="${id}"]`).waitFor({ timeout: 15_000 });
   return id;
 }
 
@@ -77,7 +97,7 @@ try {
   step('signed-in');
   const agent = mcpSession();
   const approved = agent.call('CancelAHORunBatch', { runIds: ['run-0003'] });
-  const firstId = await openRow(page);
+  const firstId = await openRow(page, approved);
   step('appeared-live', firstId);
   await page.screenshot({ path: join(shots, 'queue.png') });
   await Promise.all([page.waitForURL(`**/queue/${firstId}`), page.click(`#rows tr[data-id="${firstId}"] a`)]);
@@ -91,7 +111,7 @@ try {
   // 2. Deny with a reason: the client gets the reason.
   await page.goto(`${base}/queue`);
   const denied = agent.call('CancelAHORunBatch', { runIds: ['run-0004'] });
-  const secondId = await openRow(page);
+  const secondId = await openRow(page, denied);
   await page.goto(`${base}/queue/${secondId}`);
   await page.fill('#deny-reason', 'run-0004 belongs to a clinical study');
   await Promise.all([page.waitForURL(/message=/), page.click('#deny-form button')]);
@@ -103,7 +123,7 @@ try {
   //    detail page says so live, and the row leaves the open queue live.
   const elsewhere = agent.call('CancelAHORunBatch', { runIds: ['run-0005'] });
   await page.goto(`${base}/queue`);
-  const thirdId = await openRow(page);
+  const thirdId = await openRow(page, elsewhere);
   const listPage = await page.context().newPage();
   await listPage.goto(`${base}/queue`);
   await listPage.locator(`#rows tr[data-id="${thirdId}"]`).waitFor();
@@ -122,7 +142,7 @@ try {
   //     says so, from reading itself again when its stream opens.
   const raced = agent.call('CancelAHORunBatch', { runIds: ['run-0007'] });
   await page.goto(`${base}/queue`);
-  const racedId = await openRow(page);
+  const racedId = await openRow(page, raced);
   await listPage.locator(`#rows tr[data-id="${racedId}"]`).waitFor();
   await page.route('**/queue/events', async (route) => {
     const answered = await decideThroughApi(racedId, 'deny', 'decided before the stream opened');
@@ -144,7 +164,7 @@ try {
   // 4. A user without the reviewer role sees no decision form, and the server refuses a post.
   const pending = agent.call('CancelAHORunBatch', { runIds: ['run-0006'] });
   const viewer = await signIn(browser, 'viewer');
-  const fourthId = await openRow(viewer);
+  const fourthId = await openRow(viewer, pending);
   await viewer.goto(`${base}/queue/${fourthId}`);
   if (await viewer.locator('#approve-form').count() !== 0) throw new Error('viewer sees the approve form');
   const forged = await viewer.request.post(`${base}/queue/${fourthId}/decision`, { form: { decision: 'approve', csrf: 'forged' } });

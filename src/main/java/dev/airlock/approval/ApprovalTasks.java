@@ -115,7 +115,13 @@ public class ApprovalTasks implements OwnedTasks {
                         });
               }
               ObjectNode refusal = ((Verdict.Respond) verdict).result();
-              task.finish("failed", refusal.path("content").path(0).path("text").asText(), refusal);
+              // A withdrawn request (tasks/cancel, the session ended) is a cancelled task, however
+              // the cancel's own answer and this release race.
+              boolean withdrawn = decided.join().status() == ApprovalStatus.CANCELLED;
+              task.finish(
+                  withdrawn ? "cancelled" : "failed",
+                  refusal.path("content").path(0).path("text").asText(),
+                  refusal);
               return CompletableFuture.completedFuture(refusal);
             })
         .exceptionally(
