@@ -490,6 +490,9 @@ public class ApprovalService implements Approvals {
    * policy version) that an identical retry may attach to: pending, or approved and unreleased
    * within {@code validity} of its decision.
    */
+  /** Rows read for a retry's match; more than one only where names differ in U+0000 alone. */
+  private static final int MATCHES_READ = 10;
+
   @Transactional
   public Optional<ApprovalView> reusableFor(
       String grantId,
@@ -509,12 +512,18 @@ public class ApprovalService implements Approvals {
             .setParameter("tool", StorableText.of(tool))
             .setParameter("digest", digest)
             .setParameter("version", policyVersion)
-            .setMaxResults(1)
+            .setMaxResults(MATCHES_READ)
             .getResultList();
-    if (rows.isEmpty()) {
+    // The stored tool escapes U+0000, so a name spelling that escape out matches it there: the
+    // exact name the request was made for decides.
+    ApprovalRequestEntity latest =
+        rows.stream()
+            .filter(row -> tool.equals(readTree(row.callParams).path("name").asText()))
+            .findFirst()
+            .orElse(null);
+    if (latest == null) {
       return Optional.empty();
     }
-    ApprovalRequestEntity latest = rows.get(0);
     boolean pending = ApprovalStatus.PENDING.name().equals(latest.status);
     boolean approvedUnreleased =
         ApprovalStatus.APPROVED.name().equals(latest.status)

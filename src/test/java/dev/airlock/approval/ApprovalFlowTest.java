@@ -191,7 +191,10 @@ class ApprovalFlowTest {
     // When
     ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
 
-    // Then: the agent's retry is the approved call, and the upstream gets the name as sent
+    // Then: a name that spells the escape out is another tool, not released by this approval
+    assertThat(McpTestClient.text(client.callTool("Park\\\\u0000" + suffix, "{}")))
+        .contains("is pending");
+    // and the agent's retry is the approved call, and the upstream gets the name as sent
     assertThat(McpTestClient.text(client.callTool("Park\\u0000" + suffix, "{}")))
         .startsWith("upstream did Park\0" + suffix);
   }

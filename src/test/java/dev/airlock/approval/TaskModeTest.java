@@ -63,26 +63,7 @@ class TaskModeTest {
     assertThat(listed.path("result").path("tasks").toString()).contains(taskId);
 
     // And when a reviewer approves
-    String id =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(15))
-            .until(
-                () ->
-                    approvals
-                        .list(
-                            new ApprovalFilter(
-                                ApprovalStatus.PENDING,
-                                "healthomics",
-                                "CancelAHORunBatch",
-                                null,
-                                null,
-                                100))
-                        .stream()
-                        .filter(v -> v.sessionId().equals(client.session()))
-                        .map(ApprovalView::id)
-                        .findFirst()
-                        .orElse(null),
-                Objects::nonNull);
+    String id = pendingOf(client);
     ReviewerDecisions.post("reviewer", id, "{\"decision\":\"approve\"}").statusCode(200);
 
     // Then tasks/result gives the upstream's result, tagged with the task
