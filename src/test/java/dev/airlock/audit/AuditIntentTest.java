@@ -274,8 +274,9 @@ class AuditIntentTest {
       // When
       int replayed = spool.replay();
 
-      // Then: the good file is replayed, the damaged one stays for an operator
-      assertThat(replayed).isEqualTo(1);
+      // Then: the good file is replayed (by this call, or by the scheduled replay every 5 s that
+      // may have run first: either way past the damaged one), the damaged one stays for an operator
+      assertThat(replayed).isBetween(0, 1);
       assertThat(outcomesOfSession(session)).containsExactly("ok");
       assertThat(damaged).exists();
     } finally {
