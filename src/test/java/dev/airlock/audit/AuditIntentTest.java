@@ -277,7 +277,9 @@ class AuditIntentTest {
       // Then: the good file is replayed (by this call, or by the scheduled replay every 5 s that
       // may have run first: either way past the damaged one), the damaged one stays for an operator
       assertThat(replayed).isBetween(0, 1);
-      assertThat(outcomesOfSession(session)).containsExactly("ok");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(outcomesOfSession(session)).containsExactly("ok"));
       assertThat(damaged).exists();
     } finally {
       Files.deleteIfExists(damaged);
